@@ -1,0 +1,14 @@
+/* blo SDK: umbrella header.  Plugins include this one file. */
+#ifndef BLO_BLO_H
+#define BLO_BLO_H
+
+#include "error.h"
+#include "rng.h"
+#include "params.h"
+#include "plugin.h"
+#include "tensor.h"
+#include "optim.h"
+#include "component.h"
+#include <blo/version.h>
+
+#endif

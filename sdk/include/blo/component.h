@@ -1,0 +1,309 @@
+/* blo SDK: component kinds and their vtables.
+ *
+ * Six kinds compose a pipeline (`kind:name key=value ! ...`):
+ *
+ *   dataset    loads real or generated data into named splits
+ *   learner    the lower-level model; its parameters are the lower variables y
+ *   objective  the upper level: upper variables x, F(x, y) and the lower loss
+ *              f(x, y) (a self-contained objective, e.g. a synthetic problem,
+ *              defines both levels without a learner or dataset)
+ *   solver     runs the optimisation one step at a time
+ *   attack     perturbs inputs to increase a loss
+ *   metric     evaluates the trained result
+ *
+ * Every vtable starts with struct_size and has create / destroy.  create()
+ * receives the resolved parameters; it must not keep the params pointer past
+ * destroy().  Instances are used from one thread at a time unless a vtable
+ * says otherwise; they may parallelise internally.
+ */
+#ifndef BLO_COMPONENT_H
+#define BLO_COMPONENT_H
+
+#include <glib.h>
+#include <stdint.h>
+#include "params.h"
+#include "plugin.h"
+#include "tensor.h"
+#include "rng.h"
+
+G_BEGIN_DECLS
+
+typedef struct blo_ctx blo_ctx;         /* run context: rng, threads, counters, trace */
+typedef struct blo_run blo_run;         /* the assembled pipeline being run */
+typedef struct blo_problem blo_problem; /* the bi-level problem a solver works on */
+typedef struct blo_metrics blo_metrics; /* named numbers */
+typedef struct blo_state blo_state;     /* named blobs for checkpoints */
+typedef struct blo_object blo_object;   /* an instance of any component */
+
+/* ======================================================================
+ * Run context (framework-owned, given to every component)
+ * ==================================================================== */
+blo_rng    *blo_ctx_rng(blo_ctx *ctx);          /* the run's seeded stream */
+uint64_t    blo_ctx_seed(const blo_ctx *ctx);
+int         blo_ctx_threads(const blo_ctx *ctx);
+/* TRUE once the user asked to stop (Ctrl-C); long loops inside one step poll it. */
+gboolean    blo_ctx_cancelled(const blo_ctx *ctx);
+/* The output directory of the run (may be NULL for library use). */
+const char *blo_ctx_out_dir(const blo_ctx *ctx);
+/* Record a number for the current step's row of trace.csv (and the progress line). */
+void        blo_ctx_trace(blo_ctx *ctx, const char *key, double value);
+/* Informational message to stderr (prefixed with the component), never to stdout. */
+void        blo_ctx_log(blo_ctx *ctx, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* ======================================================================
+ * Named numbers (results.json "metrics")
+ * ==================================================================== */
+void     blo_metrics_set(blo_metrics *m, const char *key, double value);
+gboolean blo_metrics_get(const blo_metrics *m, const char *key, double *value);
+
+/* ======================================================================
+ * Checkpoint state: named arrays, written and read back in any order
+ * ==================================================================== */
+void     blo_state_put_floats(blo_state *s, const char *key, const float *v, size_t n);
+void     blo_state_put_int(blo_state *s, const char *key, int64_t v);
+void     blo_state_put_double(blo_state *s, const char *key, double v);
+void     blo_state_put_bytes(blo_state *s, const char *key, const void *v, size_t n);
+/* Readers fail with BLO_ERROR_FORMAT when the key is missing or the size differs. */
+gboolean blo_state_get_floats(const blo_state *s, const char *key, float *v, size_t n, GError **error);
+gboolean blo_state_get_int(const blo_state *s, const char *key, int64_t *v, GError **error);
+gboolean blo_state_get_double(const blo_state *s, const char *key, double *v, GError **error);
+gboolean blo_state_get_bytes(const blo_state *s, const char *key, void *v, size_t n, GError **error);
+
+/* ======================================================================
+ * dataset
+ * ==================================================================== */
+/* One split of a dataset.  Fields not used by a dataset are NULL / 0. */
+typedef struct blo_split {
+    size_t struct_size;
+    const char *name;            /* "train", "val", "test", ... */
+    int64_t n;                   /* number of items */
+    /* Dense inputs [n, C, H, W] or [n, D] (a constant tensor the dataset owns);
+     * NULL when items vary in size (see images). */
+    const float *x;
+    int x_ndim;
+    int64_t x_shape[BLO_MAX_DIMS];
+    const float *x2;             /* second, pixel-aligned modality (e.g. visible beside infrared), same shape as x */
+    const int32_t *labels;       /* [n] class labels as training sees them (possibly corrupted) */
+    const int32_t *true_labels;  /* [n] uncorrupted labels when corruption was applied, else NULL */
+    const uint8_t *corrupted;    /* [n] 1 where the label was corrupted, else NULL */
+    const float *masks;          /* [n, 1, H, W] pixel targets (segmentation / detection), or NULL */
+    int32_t n_classes;
+    float x_min, x_max;          /* valid input range (attacks clamp to it) */
+    /* Variable-size images: per item pointer, channels, height, width (NULL if dense). */
+    const float *const *images;
+    const float *const *image_masks;
+    const int32_t *image_c, *image_h, *image_w;
+    /* Text items (WiC pairs, WSD instances): per item strings, NULL if unused. */
+    const char *const *text_a;
+    const char *const *text_b;
+    const int32_t *span_a;       /* [2n] start/end character (or word) of the target in text_a */
+    const int32_t *span_b;
+    const char *const *lemma;    /* target lemma per item */
+    const char *const *pos;      /* part of speech per item */
+    /* Tabular items (carbon accounting): per item name, amount, unit. */
+    const char *const *item_name;
+    const double *amount;
+    const char *const *unit;
+} blo_split;
+
+typedef struct blo_dataset_vtable {
+    size_t struct_size;
+    void *(*create)(const blo_params *params, blo_ctx *ctx, GError **error);
+    /* Read or generate the data; errors name the file and what was expected. */
+    gboolean (*load)(void *self, blo_ctx *ctx, GError **error);
+    /* A split by name, or NULL (and the framework lists split_names) if absent. */
+    const blo_split *(*split)(void *self, const char *name);
+    /* NULL-terminated names of the available splits. */
+    const char *const *(*split_names)(void *self);
+    void (*destroy)(void *self);
+} blo_dataset_vtable;
+
+/* ======================================================================
+ * learner (lower level model; parameters = lower variables y)
+ * ==================================================================== */
+typedef struct blo_learner_vtable {
+    size_t struct_size;
+    void *(*create)(const blo_params *params, blo_ctx *ctx, GError **error);
+    /* Fix the input shape (one item, no batch dim) and the number of outputs;
+     * returns the number of parameters (floats in y), or -1 on error. */
+    int64_t (*setup)(void *self, int in_ndim, const int64_t *in_shape, int64_t n_out, GError **error);
+    /* Initialise y (n_params floats). */
+    void (*init)(void *self, float *y, blo_rng *rng);
+    /* Outputs for a batch: y is a 1-D tensor of all parameters (a leaf the
+     * framework made), input [B, ...]. Weights are taken as blo_view()s of y.
+     * training selects dropout / batch-norm batch statistics. */
+    blo_tensor *(*forward)(void *self, blo_tensor *y, blo_tensor *input, gboolean training);
+    void (*destroy)(void *self);
+} blo_learner_vtable;
+
+/* ======================================================================
+ * objective (upper level F, lower loss f, structure of the problem)
+ * ==================================================================== */
+/* What an objective is given at setup and what it declares back. */
+typedef struct blo_problem_setup {
+    size_t struct_size;
+    blo_ctx *ctx;
+    blo_object *dataset;   /* NULL when the pipeline has none */
+    blo_object *learner;   /* NULL when the pipeline has none */
+    /* Filled in by the objective: */
+    int64_t dim_x;         /* number of upper variables */
+    int64_t dim_y;         /* number of lower variables (learner's n_params if a learner is used) */
+} blo_problem_setup;
+
+typedef struct blo_objective_vtable {
+    size_t struct_size;
+    void *(*create)(const blo_params *params, blo_ctx *ctx, GError **error);
+    gboolean (*setup)(void *self, blo_problem_setup *ps, GError **error);
+    /* Initial values of x (dim_x) and y (dim_y). */
+    void (*init)(void *self, float *x, float *y, blo_rng *rng);
+    /* Upper objective F(x, y) as a scalar tensor; x, y are 1-D leaves. */
+    blo_tensor *(*upper)(void *self, blo_tensor *x, blo_tensor *y);
+    /* Smooth part of the lower objective f(x, y). */
+    blo_tensor *(*lower)(void *self, blo_tensor *x, blo_tensor *y);
+    /* Optional nonsmooth convex part g(x, y) of the lower level (scalar
+     * tensor, differentiable in x), with the prox of step*g(x, .) applied to y
+     * in place.  Both NULL for a smooth problem. */
+    blo_tensor *(*lower_nonsmooth)(void *self, blo_tensor *x, blo_tensor *y);
+    void (*prox_lower)(void *self, const float *x, float *y, double step);
+    /* Optional projections onto the feasible sets of x and y (in place). */
+    void (*project_upper)(void *self, float *x);
+    void (*project_lower)(void *self, float *y);
+    /* Metrics of a point, e.g. x_rel_error, y_rel_error, F, test_accuracy. */
+    gboolean (*evaluate)(void *self, const float *x, const float *y, blo_metrics *m, GError **error);
+    void (*destroy)(void *self);
+} blo_objective_vtable;
+
+/* ======================================================================
+ * The bi-level problem as a solver sees it (framework-implemented).
+ * Each call is counted: a gradient evaluation is one reverse pass of F or f
+ * w.r.t. all inputs; a second-order evaluation is one Hessian-vector or mixed
+ * product.  Buffers: x has dim_x floats, y and v dim_y; NULL outputs are skipped.
+ * ==================================================================== */
+int64_t  blo_problem_dim_x(const blo_problem *p);
+int64_t  blo_problem_dim_y(const blo_problem *p);
+/* F(x, y) and its gradients. Returns FALSE on error (NaN is BLO_ERROR_NUMERIC). */
+gboolean blo_problem_upper(blo_problem *p, const float *x, const float *y,
+                           double *value, float *gx, float *gy, GError **error);
+/* f(x, y) (smooth part) and its gradients. */
+gboolean blo_problem_lower(blo_problem *p, const float *x, const float *y,
+                           double *value, float *gx, float *gy, GError **error);
+/* hyy = d2f/dy2 . v and hxy = d2f/dxdy . v (dim_x), exact, by double backward. */
+gboolean blo_problem_lower_hvp(blo_problem *p, const float *x, const float *y, const float *v,
+                               float *hyy, float *hxy, GError **error);
+/* Nonsmooth part: TRUE if the problem has one. */
+gboolean blo_problem_has_nonsmooth(const blo_problem *p);
+/* g(x, y) and its x-gradient (gx may be NULL). */
+gboolean blo_problem_nonsmooth(blo_problem *p, const float *x, const float *y,
+                               double *value, float *gx, GError **error);
+void     blo_problem_prox_lower(blo_problem *p, const float *x, float *y, double step);
+void     blo_problem_project_upper(blo_problem *p, float *x);
+void     blo_problem_project_lower(blo_problem *p, float *y);
+/* Counters, reported in results.json as grad_evals and hvp_evals. */
+int64_t  blo_problem_grad_evals(const blo_problem *p);
+int64_t  blo_problem_hvp_evals(const blo_problem *p);
+
+/* ======================================================================
+ * solver
+ * ==================================================================== */
+typedef enum {
+    BLO_STEP_CONTINUE = 0,  /* call step() again */
+    BLO_STEP_DONE = 1,      /* converged or budget spent */
+    BLO_STEP_ERROR = -1,    /* error set */
+} blo_step_status;
+
+typedef struct blo_solver_vtable {
+    size_t struct_size;
+    void *(*create)(const blo_params *params, blo_ctx *ctx, GError **error);
+    /* Bind to the run: look up the problem / dataset / learner / attack it needs
+     * and allocate state.  Fails with BLO_ERROR_UNSUPPORTED when the pipeline
+     * lacks a component it needs, naming it. */
+    gboolean (*init)(void *self, blo_run *run, GError **error);
+    /* One iteration; reads and updates blo_run_x() / blo_run_y() in place. */
+    blo_step_status (*step)(void *self, blo_run *run, GError **error);
+    /* Planned number of steps (for ETA), or -1 if unknown. */
+    int64_t (*planned_steps)(void *self);
+    /* Extra state beyond x, y and the rng (which the framework saves). */
+    gboolean (*save_state)(void *self, blo_state *state, GError **error);
+    gboolean (*load_state)(void *self, const blo_state *state, GError **error);
+    void (*destroy)(void *self);
+} blo_solver_vtable;
+
+/* ======================================================================
+ * attack
+ * ==================================================================== */
+/* What an attack differentiates: a loss of a batch of inputs. */
+typedef struct blo_attack_target {
+    /* loss(input) summed over the batch (so per-sample gradients are not
+     * scaled by 1/B), and d loss / d input into grad (same size as input). */
+    gboolean (*loss_grad)(void *user, const float *input, int ndim, const int64_t *shape,
+                          const int32_t *labels, double *loss, float *grad, GError **error);
+    void *user;
+    float x_min, x_max;   /* valid input range */
+} blo_attack_target;
+
+typedef struct blo_attack_vtable {
+    size_t struct_size;
+    void *(*create)(const blo_params *params, blo_ctx *ctx, GError **error);
+    /* Write adversarial inputs for the batch `input` [shape] into adv. */
+    gboolean (*perturb)(void *self, const blo_attack_target *target, const float *input,
+                        int ndim, const int64_t *shape, const int32_t *labels, float *adv,
+                        blo_rng *rng, GError **error);
+    void (*destroy)(void *self);
+} blo_attack_vtable;
+
+/* ======================================================================
+ * metric
+ * ==================================================================== */
+typedef struct blo_metric_vtable {
+    size_t struct_size;
+    void *(*create)(const blo_params *params, blo_ctx *ctx, GError **error);
+    /* Evaluate the run's current result, adding named numbers to m. */
+    gboolean (*evaluate)(void *self, blo_run *run, blo_metrics *m, GError **error);
+    void (*destroy)(void *self);
+} blo_metric_vtable;
+
+/* ======================================================================
+ * Objects: instances of components, for nesting and composition
+ * ==================================================================== */
+/* Instantiate a nested component value (a BLO_PARAM_TYPE_COMPONENT parameter). */
+blo_object *blo_object_new_from_node(const blo_node *node, blo_ctx *ctx, GError **error);
+void        blo_object_free(blo_object *o);
+const blo_component *blo_object_component(const blo_object *o);
+void       *blo_object_self(const blo_object *o);   /* the instance create() returned */
+const blo_params *blo_object_params(const blo_object *o);
+
+/* Typed vtable access; NULL if the object is of another kind. */
+const blo_dataset_vtable   *blo_object_dataset(const blo_object *o);
+const blo_learner_vtable   *blo_object_learner(const blo_object *o);
+const blo_objective_vtable *blo_object_objective(const blo_object *o);
+const blo_solver_vtable    *blo_object_solver(const blo_object *o);
+const blo_attack_vtable    *blo_object_attack(const blo_object *o);
+const blo_metric_vtable    *blo_object_metric(const blo_object *o);
+
+/* Dataset convenience: the split of that name, or NULL with an error that lists the splits. */
+const blo_split *blo_dataset_get_split(blo_object *dataset, const char *name, GError **error);
+
+/* ======================================================================
+ * The run: what a solver or metric can reach
+ * ==================================================================== */
+blo_ctx     *blo_run_ctx(blo_run *run);
+/* Components of the pipeline (NULL when absent). */
+blo_object  *blo_run_dataset(blo_run *run);
+blo_object  *blo_run_learner(blo_run *run);
+blo_object  *blo_run_objective(blo_run *run);
+blo_object  *blo_run_attack(blo_run *run);
+/* The bi-level problem (objective + learner + dataset); NULL with an error
+ * naming what is missing when the pipeline has no objective. */
+blo_problem *blo_run_problem(blo_run *run, GError **error);
+/* Current upper and lower variables (owned by the run, checkpointed by it).
+ * A pipeline with a learner but no objective has dim_x = 0. */
+float       *blo_run_x(blo_run *run);
+float       *blo_run_y(blo_run *run);
+int64_t      blo_run_dim_x(const blo_run *run);
+int64_t      blo_run_dim_y(const blo_run *run);
+/* Iteration counter (steps completed so far). */
+int64_t      blo_run_iteration(const blo_run *run);
+
+G_END_DECLS
+
+#endif
