@@ -49,6 +49,12 @@ typedef struct blo_tensor {
     uint32_t flags;
 } blo_tensor;
 
+/* ---- threads ---------------------------------------------------------- */
+/* Threads for OpenBLAS and the core's own parallel kernels (results do not
+ * depend on it).  n <= 0 means the number of online CPUs. */
+void        blo_set_threads(int n);
+int         blo_get_threads(void);
+
 /* ---- graphs ---------------------------------------------------------- */
 blo_graph  *blo_graph_new(void);
 void        blo_graph_free(blo_graph *g);

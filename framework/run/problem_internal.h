@@ -1,0 +1,24 @@
+/* framework (private): constructing the bi-level problem a solver sees
+ * (public accessors in sdk/include/blo/component.h). */
+#ifndef BLO_FRAMEWORK_PROBLEM_INTERNAL_H
+#define BLO_FRAMEWORK_PROBLEM_INTERNAL_H
+
+#include <blo/blo.h>
+
+G_BEGIN_DECLS
+
+/* Wraps an objective instance already set up (its blo_problem_setup filled
+ * dim_x / dim_y).  The problem builds one graph per evaluation, computes values
+ * and gradients with blo_grad(), Hessian-vector and mixed products by double
+ * backward, and counts evaluations.  NaN/Inf in a value or gradient fails with
+ * BLO_ERROR_NUMERIC naming the quantity. */
+blo_problem *blo_problem_new(blo_object *objective, blo_ctx *ctx, int64_t dim_x, int64_t dim_y,
+                             GError **error);
+void         blo_problem_free(blo_problem *p);
+void         blo_problem_reset_counters(blo_problem *p);
+/* For checkpoints: counters are part of the run's state. */
+void         blo_problem_set_counters(blo_problem *p, int64_t grad_evals, int64_t hvp_evals);
+
+G_END_DECLS
+
+#endif
