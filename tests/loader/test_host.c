@@ -137,7 +137,9 @@ Test(host, bad_pipeline_is_usage_error)
     result_clear(&r);
     r = host("run", "--dump-pipeline", "solver:nope", NULL);
     cr_assert_eq(r.status, 2);
-    assert_has(r.err, "valid solver names are: fx-solver, fx-wrap");
+    /* (build-tree plugins may add names around the fixture's) */
+    assert_has(r.err, "unknown solver 'nope'; valid solver names are: ");
+    assert_has(r.err, "fx-solver, fx-wrap");
     result_clear(&r);
 }
 
