@@ -203,6 +203,21 @@ Test(loader, same_file_through_two_dirs_is_not_a_duplicate)
     remove_dir(dir);
 }
 
+Test(loader, broken_file_through_two_dirs_is_reported_once)
+{
+    char *bad_path = NULL;
+    char *dir = scenario_dir("bad-major.so", &bad_path);
+    blo_registry *r = blo_registry_new();
+    blo_registry_set_problem_handler(r, collect, NULL);
+    const char *dirs[] = { dir, dir, NULL };
+    blo_registry_load_default(r, dirs);
+    cr_assert_eq(problems->len, 1);
+    assert_good_loaded(r);
+    blo_registry_free(r);
+    g_free(bad_path);
+    remove_dir(dir);
+}
+
 Test(loader, plugin_path_environment_adds_dirs)
 {
     char *dir = scenario_dir(NULL, NULL);
