@@ -11,7 +11,7 @@
 #include <omp.h>
 #endif
 
-enum { TILE_FLOPS = 1 << 21, TILE_MIN = 64, TILE_ALIGN = 16, TILE_MAX = 64 };
+enum { TILE_FLOPS = 1 << 22, TILE_MIN = 128, TILE_ALIGN = 16, TILE_MAX = 8 };
 
 /* Number of tiles along a dimension of extent `dim` for a product of `work`
  * multiply-adds: a function of the shape only. */
