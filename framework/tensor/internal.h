@@ -172,10 +172,10 @@ void blo__sgemm(gboolean ta, gboolean tb, int64_t M, int64_t N, int64_t K, float
 
 /* ---- parallel loops -------------------------------------------------------- */
 /* Loops of fewer than BLO__PAR_MIN items stay on one thread. */
-#define BLO__PAR_MIN 32768
+#define BLO__PAR_MIN 131072
 #ifdef _OPENMP
 #define BLO__PRAGMA(x) _Pragma(#x)
-#define BLO__PAR_FOR(n) BLO__PRAGMA(omp parallel for schedule(static) if ((n) >= 32768))
+#define BLO__PAR_FOR(n) BLO__PRAGMA(omp parallel for schedule(static) if ((n) >= 131072))
 #else
 #define BLO__PAR_FOR(n)
 #endif
