@@ -135,6 +135,8 @@ gboolean blo__same_shape(const blo_tensor *a, const blo_tensor *b);
 const char *blo__shape_str(const blo_tensor *a);
 /* Normalise a possibly negative axis; -1 and a sticky error when out of range. */
 int      blo__axis(blo_graph *g, const char *op, int axis, int ndim);
+/* a viewed as [outer, len, inner] around `axis` (len = extent of axis). */
+void     blo__split_axis(const blo_tensor *a, int axis, int64_t *outer, int64_t *len, int64_t *inner);
 /* NumPy broadcast of two shapes; FALSE (and error naming op) if incompatible. */
 gboolean blo__broadcast_shape(blo_graph *g, const char *op, const blo_tensor *a,
                               const blo_tensor *b, int *ndim, int64_t *shape);
