@@ -6,6 +6,7 @@
  *   mlp5000    MLP 784-300-10 training step, batch 5000, plus its matmuls
  *              (x W1^T, and both backward products) vs raw cblas_sgemm
  *   hvp1000    Hessian-vector product of the MLP CE loss, batch 1000, all weights
+ *   hvp128     the same at batch 128 (the size bi-level solvers use per step)
  * Prints blo's and PyTorch's best ms and `ratio: X` = PyTorch / blo
  * (for the matmul check, `sgemm_fraction: X` = raw sgemm time / blo time). */
 #include <blo/tensor.h>
@@ -158,22 +159,24 @@ static double matmul_check(void)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: %s linear128|mlp128|mlp5000|hvp1000 torch_bench.py\n", argv[0]);
+        fprintf(stderr, "usage: %s linear128|mlp128|mlp5000|hvp1000|hvp128 torch_bench.py\n", argv[0]);
         return 2;
     }
     const char *mode = argv[1];
     int threads = bench_threads();
     blo_set_threads(threads);
     bench b;
-    gboolean hvp = strcmp(mode, "hvp1000") == 0;
+    gboolean hvp = g_str_has_prefix(mode, "hvp");
     if (strcmp(mode, "linear128") == 0)
         bench_init(&b, 128, 0);
     else if (strcmp(mode, "mlp128") == 0)
         bench_init(&b, 128, HID);
     else if (strcmp(mode, "mlp5000") == 0)
         bench_init(&b, 5000, HID);
-    else if (hvp)
+    else if (strcmp(mode, "hvp1000") == 0)
         bench_init(&b, 1000, HID);
+    else if (strcmp(mode, "hvp128") == 0)
+        bench_init(&b, 128, HID);
     else {
         fprintf(stderr, "unknown mode %s\n", mode);
         return 2;
