@@ -33,7 +33,7 @@ static void add_into(float *dst, const float *src, int64_t n)
         dst[i] += src[i];
 }
 
-static void accumulate(engine *e, const blo_tensor *x, blo_tensor *gx)
+static void accumulate(engine *e, blo_tensor *x, blo_tensor *gx)
 {
     if (!gx)
         return;
@@ -43,6 +43,8 @@ static void accumulate(engine *e, const blo_tensor *x, blo_tensor *gx)
                   blo__shape_str(gx), blo__shape_str(x));
         return;
     }
+    if (!blo__same_shape(gx, x)) /* same numel, other layout: never broadcast */
+        gx = blo_reshape(gx, x->ndim, x->shape);
     blo_tensor *acc = e->acc[id];
     if (!acc) {
         e->acc[id] = gx;
