@@ -241,3 +241,17 @@ Test(host_run, bad_options_are_usage_errors)
     cr_assert_eq(r.status, 2);
     host_result_clear(&r);
 }
+
+Test(host_run, write_failure_is_reported_and_fails_the_run)
+{
+    char *out = sub("full-disk");
+    host_file_size_limit = 300;   /* trace.csv fits, results.json does not */
+    host_result r = host_run("run", OBJECTIVE, "!", SOLVER, "steps=2", "--out", out, NULL);
+    host_file_size_limit = 0;
+    cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+    cr_assert(strstr(r.err, "results.json") != NULL, "names the file: %s", r.err);
+    cr_assert(strstr(r.err, "too large") != NULL || strstr(r.err, "space") != NULL, "%s", r.err);
+    cr_assert_not(exists_in(out, "results.json"), "no truncated results.json");
+    host_result_clear(&r);
+    g_free(out);
+}
