@@ -221,8 +221,8 @@ Test(host_run, pipeline_composition_errors_name_the_kind)
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "no solver") != NULL, "%s", r.err);
     host_result_clear(&r);
-    r = host_run("run", SOLVER, "--out", out, NULL);
-    cr_assert_eq(r.status, 2, "a solver without an objective");
+    r = host_run("run", "solver:meha", "--out", out, NULL);
+    cr_assert_eq(r.status, 2, "a bi-level solver without an objective: %s", r.err);
     cr_assert(strstr(r.err, "objective") != NULL, "%s", r.err);
     host_result_clear(&r);
     g_free(out);
@@ -252,6 +252,30 @@ Test(host_run, write_failure_is_reported_and_fails_the_run)
     cr_assert(strstr(r.err, "results.json") != NULL, "names the file: %s", r.err);
     cr_assert(strstr(r.err, "too large") != NULL || strstr(r.err, "space") != NULL, "%s", r.err);
     cr_assert_not(exists_in(out, "results.json"), "no truncated results.json");
+    host_result_clear(&r);
+    g_free(out);
+}
+
+Test(host_run, dataset_shapes_the_learner)
+{
+    char *out = sub("learner");
+    host_result r = host_run("run", "dataset:fixture-blobs", "n=30", "d=4", "classes=3", "!",
+                             "learner:fixture-linear", "!", SOLVER, "steps=3", "!", METRIC,
+                             "--out", out, NULL);
+    cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+    cr_assert(strstr(r.out, "dim_y = 15\n") != NULL, "(4 + 1) * 3 parameters: %s", r.out);
+    cr_assert(strstr(r.out, "y_norm = 0\n") == NULL, "the learner initialised y: %s", r.out);
+    cr_assert(strstr(r.out, "iterations = 3\n") != NULL, "%s", r.out);
+    host_result_clear(&r);
+    g_free(out);
+}
+
+Test(host_run, learner_without_dataset_is_refused)
+{
+    char *out = sub("nodata");
+    host_result r = host_run("run", "learner:fixture-linear", "!", SOLVER, "--out", out, NULL);
+    cr_assert_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+    cr_assert(strstr(r.err, "needs a dataset") != NULL, "%s", r.err);
     host_result_clear(&r);
     g_free(out);
 }
