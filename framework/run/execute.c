@@ -131,10 +131,14 @@ static blo_run_status step_loop(blo_run *run, GError **step_error)
 blo_run_status blo_run_execute(blo_run *run, GError **error)
 {
     GError *failure = NULL;
-    blo_run_status status = step_loop(run, &failure);
+    blo_run_status status = BLO_RUN_FAILED;
+    /* A checkpoint of the starting point, so a crash or a NaN before the
+     * first periodic one still leaves a good state to resume from. */
+    if (run->resumed || run->opts.checkpoint_every_s <= 0 || write_checkpoint(run, &failure))
+        status = step_loop(run, &failure);
 
     /* A failed step leaves the variables suspect (NaN): report the counters
-     * only, and keep the last periodic checkpoint rather than overwrite it. */
+     * only, and keep the last good checkpoint rather than overwrite it. */
     if (status != BLO_RUN_FAILED && !evaluate(run, TRUE, &failure))
         status = BLO_RUN_FAILED;
     if (status == BLO_RUN_FAILED) {
