@@ -91,6 +91,8 @@ static int parse_args(int argc, char **argv, run_args *a)
                      (const char *)g_ptr_array_index(tokens, 0));
     if (!a->resume && tokens->len == 0)
         return usage("%s", "no pipeline given");
+    if (a->resume && (blo_host_args_get(&a->host, "--seed") || blo_host_args_get(&a->host, "--threads")))
+        return usage("%s", "--resume continues with the checkpoint's seed and threads; drop --seed / --threads");
     if (a->resume && a->out && strcmp(a->out, a->resume) != 0)
         return usage("--resume continues in its own folder; drop --out '%s'", a->out);
     return 0;

@@ -242,6 +242,13 @@ Test(host_run, bad_options_are_usage_errors)
     r = host_run("run", NULL);
     cr_assert_eq(r.status, 2);
     host_result_clear(&r);
+    r = host_run("run", "--resume", dir, "--seed", "4", NULL);
+    cr_assert_eq(r.status, 2, "the seed comes from the checkpoint");
+    host_result_clear(&r);
+    r = host_run("run", "--resume", dir, NULL);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "no checkpoint.blo in") != NULL, "%s", r.err);
+    host_result_clear(&r);
 }
 
 Test(host_run, write_failure_is_reported_and_fails_the_run)
