@@ -157,10 +157,13 @@ blo_run_status blo_run_execute(blo_run *run, GError **error)
             written = remove_checkpoint(run, &io);
     }
     if (failure) {
-        g_propagate_error(error, failure);
         if (io) {
-            g_prefix_error(error, "%s; also: ", io->message);
+            g_set_error(error, failure->domain, failure->code, "%s; and then: %s", failure->message,
+                        io->message);
+            g_error_free(failure);
             g_error_free(io);
+        } else {
+            g_propagate_error(error, failure);
         }
         return BLO_RUN_FAILED;
     }
