@@ -288,32 +288,3 @@ Test(host_run, learner_without_dataset_is_refused)
     host_result_clear(&r);
     g_free(out);
 }
-
-/* Every reference pipeline: its canonical line parses back to the same line. */
-Test(host_run, share_pipelines_dump_round_trips)
-{
-    GDir *d = g_dir_open(SHARE_PIPELINES_DIR, 0, NULL);
-    cr_assert_not_null(d);
-    const char *name;
-    int checked = 0;
-    while ((name = g_dir_read_name(d))) {
-        if (!g_str_has_suffix(name, ".blo"))
-            continue;
-        char *path = g_build_filename(SHARE_PIPELINES_DIR, name, NULL);
-        host_result a = host_run("run", path, "--dump-pipeline", NULL);
-        cr_assert_eq(a.status, 0, "%s: %s", name, a.err);
-        cr_assert(g_str_has_suffix(a.out, "\n") && strchr(a.out, '\n') == a.out + strlen(a.out) - 1,
-                  "%s: one line expected: %s", name, a.out);
-        char *line = g_strndup(a.out, strlen(a.out) - 1);
-        host_result b = host_run("run", line, "--dump-pipeline", NULL);
-        cr_assert_eq(b.status, 0, "%s: the dumped line does not parse: %s", name, b.err);
-        cr_assert_str_eq(b.out, a.out, "%s: canonical form changed on re-parsing", name);
-        host_result_clear(&a);
-        host_result_clear(&b);
-        g_free(line);
-        g_free(path);
-        checked++;
-    }
-    g_dir_close(d);
-    cr_assert(checked > 0, "no pipelines in " SHARE_PIPELINES_DIR);
-}
