@@ -5,6 +5,7 @@
 #include "progress.h"
 
 #include <errno.h>
+#include <math.h>
 #include <unistd.h>
 
 const char *blo_run_status_name(blo_run_status s)
@@ -81,7 +82,10 @@ static blo_run_status step_loop(blo_run *run, GError **step_error)
     const blo_solver_vtable *vt = blo_object_solver(run->solver);
     void *self = blo_object_self(run->solver);
     int64_t planned = vt->planned_steps ? vt->planned_steps(self) : -1;
-    double last_checkpoint = run->solver_s;
+    /* A fresh run checkpoints after its first step (solvers may have no
+     * state before it), so a crash or a NaN before the first periodic
+     * checkpoint still leaves a good state to resume from. */
+    double last_checkpoint = run->resumed ? run->solver_s : -INFINITY;
     blo_progress pr;
     blo_progress_init(&pr, run->opts.progress, run->iteration);
     blo_run_status status = BLO_RUN_COMPLETED;
@@ -131,11 +135,7 @@ static blo_run_status step_loop(blo_run *run, GError **step_error)
 blo_run_status blo_run_execute(blo_run *run, GError **error)
 {
     GError *failure = NULL;
-    blo_run_status status = BLO_RUN_FAILED;
-    /* A checkpoint of the starting point, so a crash or a NaN before the
-     * first periodic one still leaves a good state to resume from. */
-    if (run->resumed || run->opts.checkpoint_every_s <= 0 || write_checkpoint(run, &failure))
-        status = step_loop(run, &failure);
+    blo_run_status status = step_loop(run, &failure);
 
     /* A failed step leaves the variables suspect (NaN): report the counters
      * only, and keep the last good checkpoint rather than overwrite it. */
