@@ -15,6 +15,7 @@ typedef struct classic {
     double inner_lr, x_lr;
     blo_opt_kind x_opt;
     gboolean warm_start;
+    gboolean mu_decay;           /* aggregation weight mu / (t + 1) at inner step t (BDA) */
     /* bound state */
     blo_problem *prob;
     int64_t nx, ny;
@@ -45,7 +46,8 @@ void     classic_destroy(void *self);
 
 /* Starts the inner loop: y = y_init unless warm-starting. */
 void     classic_lower_start(classic *c, float *y);
-/* `steps` steps of y -= lr grad_y (mu F + (1 - mu) f)(x, y), each followed by the
+/* `steps` steps of y -= lr grad_y (mu_t F + (1 - mu_t) f)(x, y) (mu_t = mu, or mu / (t + 1)
+ * with c->mu_decay), each followed by the
  * prox of the nonsmooth part and the lower projection; when c->traj is set,
  * stores y_0 .. y_steps there.  F_values (steps + 1 doubles, may be NULL)
  * receives F(x, y_t) (value only, not a counted evaluation). */
@@ -54,7 +56,7 @@ gboolean classic_lower_descent(classic *c, const float *x, float *y, int64_t ste
 /* Reverse-mode hypergradient through the recorded steps [first, last) of the
  * trajectory, starting from grad F(x, y_last):
  *   a = grad_y F, g = grad_x F;  for t = last-1 .. first:
- *   g -= lr d2(mu F + (1-mu) f)/dxdy(y_t) a;  a -= lr d2(mu F + (1-mu) f)/dy2(y_t) a.
+ *   g -= lr d2(mu_t F + (1-mu_t) f)/dxdy(y_t) a;  a -= lr d2(mu_t F + (1-mu_t) f)/dy2(y_t) a.
  * Writes g into gx and, if a0 is non-NULL, a (the gradient w.r.t. y_first) into a0. */
 gboolean classic_reverse(classic *c, const float *x, int64_t first, int64_t last, double lr, double mu,
                          float *gx, float *a0, GError **error);

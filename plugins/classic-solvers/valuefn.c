@@ -79,8 +79,9 @@ static blo_step_status valuefn_step(void *self, blo_run *run, GError **error)
     classic *c = &s->c;
     size_t nx = (size_t)c->nx, ny = (size_t)c->ny;
     float *x = blo_run_x(run), *y = blo_run_y(run), *qx = c->sx[0], *qy = c->sy[1];
-    if (!blo_problem_upper(c->prob, x, y, NULL, c->gx, c->gy, error) ||
-        !value_gap_grad(c, x, y, qx, qy, error))
+    /* value_gap_grad first: its inner loop uses c->gy as scratch */
+    if (!value_gap_grad(c, x, y, qx, qy, error) ||
+        !blo_problem_upper(c->prob, x, y, NULL, c->gx, c->gy, error))
         return BLO_STEP_ERROR;
     double weight;
     if (s->kind == VF_BOME) {
