@@ -12,8 +12,8 @@ static const char *const t4_solvers[] = {
     "solver:bda steps=200 inner_steps=20 inner_lr=0.5 mu=0.1 x_lr=0.5",
     "solver:darts-fd steps=200 inner_steps=20 inner_lr=0.5 xi=1 x_lr=0.5",
     "solver:iaptt-gm steps=200 inner_steps=20 inner_lr=0.5 x_lr=0.5",
-    "solver:bome steps=3000 inner_steps=20 inner_lr=0.5 eta=0.5 x_lr=0.5 y_lr=0.5",
-    "solver:v-pbgd steps=5000 inner_steps=20 inner_lr=0.5 penalty=100 x_lr=0.005 y_lr=0.005",
+    "solver:bome steps=500 inner_steps=10 inner_lr=0.5 eta=0.5 x_lr=0.5 y_lr=0.5",
+    "solver:v-pbgd steps=1000 inner_steps=10 inner_lr=0.9 penalty=100 x_lr=0.009 y_lr=0.009",
 };
 
 Test(compare, t4_every_solver_within_budget)
