@@ -45,11 +45,7 @@ static blo_step_status bda_step(void *self, blo_run *run, GError **error)
     return classic_finish_step(c, run, c->gx, error);
 }
 
-static const blo_solver_vtable bda_vtable = {
-    .struct_size = sizeof(blo_solver_vtable),
-    .create = bda_create, .init = bda_init, .step = bda_step, .planned_steps = classic_planned_steps,
-    .save_state = classic_save_state, .load_state = classic_load_state, .destroy = classic_destroy,
-};
+static const blo_solver_vtable bda_vtable = CLASSIC_VTABLE(bda_create, bda_init, bda_step);
 
 const blo_component classic_bda = {
     BLO_COMPONENT_HEADER, .kind = BLO_KIND_SOLVER, .name = "bda",

@@ -24,6 +24,7 @@ typedef struct classic {
     float *gx, *gy;              /* scratch gradients (dim_x, dim_y) */
     float *traj;                 /* (inner_steps + 1) * ny lower iterates, when recorded */
     float *sy[4], *sx[2];        /* per-solver scratch vectors (dim_y, dim_x) */
+    double *F_values;            /* F along the trajectory, when a solver needs it */
     int64_t k;                   /* outer iterations done */
 } classic;
 
@@ -69,6 +70,12 @@ blo_step_status classic_finish_step(classic *c, blo_run *run, const float *gx, G
 gboolean classic_save_state(void *self, blo_state *state, GError **error);
 gboolean classic_load_state(void *self, const blo_state *state, GError **error);
 int64_t  classic_planned_steps(void *self);
+
+/* The vtable of a classic solver: its own create / init / step, shared rest. */
+#define CLASSIC_VTABLE(create_, init_, step_)                                                         \
+    { .struct_size = sizeof(blo_solver_vtable), .create = (create_), .init = (init_), .step = (step_), \
+      .planned_steps = classic_planned_steps, .save_state = classic_save_state,                      \
+      .load_state = classic_load_state, .destroy = classic_destroy }
 
 /* Components of the plugin. */
 extern const blo_component classic_rhg, classic_trhg, classic_cg, classic_neumann, classic_bda,

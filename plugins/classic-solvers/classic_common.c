@@ -58,6 +58,7 @@ void classic_destroy(void *self)
     g_free(c->gx);
     g_free(c->gy);
     g_free(c->traj);
+    g_free(c->F_values);
     g_free(c);
 }
 

@@ -123,17 +123,9 @@ static blo_step_status implicit_step(void *self, blo_run *run, GError **error)
     return classic_finish_step(c, run, c->gx, error);
 }
 
-static const blo_solver_vtable cg_vtable = {
-    .struct_size = sizeof(blo_solver_vtable),
-    .create = cg_create, .init = implicit_init, .step = implicit_step, .planned_steps = classic_planned_steps,
-    .save_state = classic_save_state, .load_state = classic_load_state, .destroy = classic_destroy,
-};
+static const blo_solver_vtable cg_vtable = CLASSIC_VTABLE(cg_create, implicit_init, implicit_step);
 
-static const blo_solver_vtable neumann_vtable = {
-    .struct_size = sizeof(blo_solver_vtable),
-    .create = neumann_create, .init = implicit_init, .step = implicit_step, .planned_steps = classic_planned_steps,
-    .save_state = classic_save_state, .load_state = classic_load_state, .destroy = classic_destroy,
-};
+static const blo_solver_vtable neumann_vtable = CLASSIC_VTABLE(neumann_create, implicit_init, implicit_step);
 
 const blo_component classic_cg = {
     BLO_COMPONENT_HEADER, .kind = BLO_KIND_SOLVER, .name = "cg",

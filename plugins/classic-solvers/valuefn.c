@@ -100,17 +100,9 @@ static blo_step_status valuefn_step(void *self, blo_run *run, GError **error)
     return classic_finish_step(c, run, c->gx, error);
 }
 
-static const blo_solver_vtable bome_vtable = {
-    .struct_size = sizeof(blo_solver_vtable),
-    .create = bome_create, .init = valuefn_init, .step = valuefn_step, .planned_steps = classic_planned_steps,
-    .save_state = classic_save_state, .load_state = classic_load_state, .destroy = classic_destroy,
-};
+static const blo_solver_vtable bome_vtable = CLASSIC_VTABLE(bome_create, valuefn_init, valuefn_step);
 
-static const blo_solver_vtable vpbgd_vtable = {
-    .struct_size = sizeof(blo_solver_vtable),
-    .create = vpbgd_create, .init = valuefn_init, .step = valuefn_step, .planned_steps = classic_planned_steps,
-    .save_state = classic_save_state, .load_state = classic_load_state, .destroy = classic_destroy,
-};
+static const blo_solver_vtable vpbgd_vtable = CLASSIC_VTABLE(vpbgd_create, valuefn_init, valuefn_step);
 
 const blo_component classic_bome = {
     BLO_COMPONENT_HEADER, .kind = BLO_KIND_SOLVER, .name = "bome",
