@@ -6,7 +6,7 @@
  *   mlp5000    MLP 784-300-10 training step, batch 5000, plus its matmuls
  *              (x W1^T, and both backward products) vs raw cblas_sgemm
  *   hvp1000    Hessian-vector product of the MLP CE loss, batch 1000, all weights
- * Prints blo's and PyTorch's median ms and `ratio: X` = PyTorch / blo
+ * Prints blo's and PyTorch's best ms and `ratio: X` = PyTorch / blo
  * (for the matmul check, `sgemm_fraction: X` = raw sgemm time / blo time). */
 #include <blo/tensor.h>
 #include <blo/optim.h>
@@ -137,7 +137,7 @@ static double matmul_check(void)
     m.dx = g_new0(float, MM_N * IN);
     m.dw = g_new0(float, HID * IN);
     m.g = blo_graph_new();
-    double raw = bench_median_ms(raw_sgemm, &m), ours = bench_median_ms(blo_matmuls, &m);
+    double raw = bench_best_ms(raw_sgemm, &m), ours = bench_best_ms(blo_matmuls, &m);
     printf("raw cblas_sgemm (3 products): %.3f ms, blo linear fwd+bwd: %.3f ms\n", raw, ours);
     printf("sgemm_fraction: %.3f\n", raw / ours);
     blo_graph_free(m.g);
@@ -173,7 +173,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "unknown mode %s\n", mode);
         return 2;
     }
-    double ours = bench_median_ms(hvp ? hvp_step : train_step, &b);
+    double ours = bench_best_ms(hvp ? hvp_step : train_step, &b);
     printf("%s, %d threads\nblo: %.4f ms\n", mode, threads, ours);
     bench_clear(&b);
     if (strcmp(mode, "mlp5000") == 0)
