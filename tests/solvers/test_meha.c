@@ -115,9 +115,13 @@ Test(meha, tol_stops_early)
 
 Test(meha, gamma_overrides_gamma_inv)
 {
-    blo_run *a = harness_solve("objective:t4 n=10 ! solver:meha steps=50 gamma=4");
+    blo_run *a = harness_solve("objective:t4 n=10 ! solver:meha steps=50 gamma=4 gamma_inv=3");
     blo_run *b = harness_solve("objective:t4 n=10 ! solver:meha steps=50 gamma_inv=0.25");
+    /* gamma=0 as written by the canonical dump means "use gamma_inv" */
+    blo_run *c = harness_solve("objective:t4 n=10 ! solver:meha steps=50 gamma=0 gamma_inv=0.25");
     cr_assert_eq(harness_metric(a, "x_rel_error"), harness_metric(b, "x_rel_error"));
+    cr_assert_eq(harness_metric(c, "x_rel_error"), harness_metric(b, "x_rel_error"));
     blo_run_free(a);
     blo_run_free(b);
+    blo_run_free(c);
 }

@@ -34,6 +34,8 @@ static void assert_resume_matches(const char *text, int64_t total, int64_t first
 Test(solver_state, meha_resumes_exactly)
 {
     assert_resume_matches("objective:t3 n=4 ! solver:meha steps=40", 40, 17);
+    /* saved before the first step: theta is still taken from y afterwards */
+    assert_resume_matches("objective:t3 n=4 ! solver:meha steps=40", 40, 0);
 }
 
 Test(solver_state, classic_solvers_resume_exactly)
