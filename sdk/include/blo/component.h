@@ -198,6 +198,18 @@ gboolean blo_problem_nonsmooth(blo_problem *p, const float *x, const float *y,
 void     blo_problem_prox_lower(blo_problem *p, const float *x, float *y, double step);
 void     blo_problem_project_upper(blo_problem *p, float *x);
 void     blo_problem_project_lower(blo_problem *p, float *y);
+/* Weighted sum w_upper*F + w_lower*f + w_nonsmooth*g at one point, built as one
+ * graph and differentiated in ONE reverse pass (counted as one gradient
+ * evaluation when gx or gy is requested; a value-only call is not counted).
+ * Lets single-loop methods evaluate a penalised objective such as
+ * (1/c_k) F + f at a point with one pass instead of two. */
+gboolean blo_problem_eval(blo_problem *p, const float *x, const float *y,
+                          double w_upper, double w_lower, double w_nonsmooth,
+                          double *value, float *gx, float *gy, GError **error);
+/* Hessian-vector and mixed products of w_upper*F + w_lower*f (one second-order
+ * evaluation), e.g. for BDA's aggregated lower steps. */
+gboolean blo_problem_hvp(blo_problem *p, const float *x, const float *y, const float *v,
+                         double w_upper, double w_lower, float *hyy, float *hxy, GError **error);
 /* Counters, reported in results.json as grad_evals and hvp_evals. */
 int64_t  blo_problem_grad_evals(const blo_problem *p);
 int64_t  blo_problem_hvp_evals(const blo_problem *p);
