@@ -1,0 +1,163 @@
+/* The step loop, the final evaluation and the output files of a run. */
+#include "run_private.h"
+#include "ctx_internal.h"
+#include "progress.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+const char *blo_run_status_name(blo_run_status s)
+{
+    switch (s) {
+    case BLO_RUN_COMPLETED: return "completed";
+    case BLO_RUN_INTERRUPTED: return "interrupted";
+    case BLO_RUN_FAILED: return "failed";
+    }
+    return "unknown";
+}
+
+static char *out_path(const blo_run *run, const char *file)
+{
+    return g_build_filename(run->out_dir, file, NULL);
+}
+
+static gboolean write_checkpoint(blo_run *run, GError **error)
+{
+    if (!run->out_dir)
+        return TRUE;
+    blo_state *s = blo_run_save_state(run, error);
+    if (!s)
+        return FALSE;
+    char *path = out_path(run, BLO_CHECKPOINT_FILE);
+    gboolean ok = blo_state_write_file(s, path, error);
+    g_free(path);
+    blo_state_free(s);
+    return ok;
+}
+
+/* A completed run leaves no checkpoint behind: --resume would have nothing to do. */
+static gboolean remove_checkpoint(blo_run *run, GError **error)
+{
+    if (!run->out_dir)
+        return TRUE;
+    char *path = out_path(run, BLO_CHECKPOINT_FILE);
+    gboolean ok = unlink(path) == 0 || errno == ENOENT;
+    if (!ok)
+        g_set_error(error, BLO_ERROR, BLO_ERROR_IO, "cannot remove stale '%s': %s", path,
+                    g_strerror(errno));
+    g_free(path);
+    return ok;
+}
+
+/* Objective and metric numbers at the current point, then the counters. */
+static gboolean evaluate(blo_run *run, gboolean components, GError **error)
+{
+    blo_metrics_free(run->metrics);
+    run->metrics = blo_metrics_new();
+    gboolean ok = TRUE;
+    if (components && run->objective) {
+        const blo_objective_vtable *vt = blo_object_objective(run->objective);
+        if (vt->evaluate)
+            ok = vt->evaluate(blo_object_self(run->objective), run->x, run->y, run->metrics, error);
+    }
+    for (guint i = 0; ok && components && i < run->metric_objects->len; i++) {
+        blo_object *m = g_ptr_array_index(run->metric_objects, i);
+        ok = blo_object_metric(m)->evaluate(blo_object_self(m), run, run->metrics, error);
+        if (!ok)
+            g_prefix_error(error, "metric:%s: ", blo_object_component(m)->name);
+    }
+    blo_metrics_set(run->metrics, "iterations", (double)run->iteration);
+    if (run->problem) {
+        blo_metrics_set(run->metrics, "grad_evals", (double)blo_problem_grad_evals(run->problem));
+        blo_metrics_set(run->metrics, "hvp_evals", (double)blo_problem_hvp_evals(run->problem));
+    }
+    return ok;
+}
+
+/* The loop; returns how it ended and sets *step_error on failure. */
+static blo_run_status step_loop(blo_run *run, GError **step_error)
+{
+    const blo_solver_vtable *vt = blo_object_solver(run->solver);
+    void *self = blo_object_self(run->solver);
+    int64_t planned = vt->planned_steps ? vt->planned_steps(self) : -1;
+    double last_checkpoint = run->solver_s;
+    blo_progress pr;
+    blo_progress_init(&pr, run->opts.progress, run->iteration);
+    blo_run_status status = BLO_RUN_COMPLETED;
+    blo_ctx_set_label(run->ctx, blo_object_component(run->solver)->name);
+    for (;;) {
+        if (planned >= 0 && run->iteration >= planned)
+            break;
+        if (blo_ctx_cancelled(run->ctx)) {
+            status = BLO_RUN_INTERRUPTED;
+            break;
+        }
+        blo_ctx_trace_begin_row(run->ctx, run->iteration + 1);
+        int64_t t0 = g_get_monotonic_time();
+        blo_step_status st = vt->step(self, run, step_error);
+        run->solver_s += (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
+        if (st == BLO_STEP_ERROR) {
+            if (step_error && !*step_error)
+                g_set_error(step_error, BLO_ERROR, BLO_ERROR_FAILED, "the solver's step failed");
+            g_prefix_error(step_error, "step %" G_GINT64_FORMAT ": ", run->iteration + 1);
+            status = BLO_RUN_FAILED;
+            break;
+        }
+        run->iteration++;
+        blo_ctx_trace_end_row(run->ctx);
+        blo_progress_update(&pr, run->ctx, run->iteration, planned, FALSE);
+        if (st == BLO_STEP_DONE)
+            break;
+        if (run->opts.checkpoint_every_s > 0 &&
+            run->solver_s - last_checkpoint >= run->opts.checkpoint_every_s) {
+            if (!write_checkpoint(run, step_error)) {
+                status = BLO_RUN_FAILED;
+                break;
+            }
+            last_checkpoint = run->solver_s;
+        }
+    }
+    blo_progress_update(&pr, run->ctx, run->iteration, planned, TRUE);
+    blo_progress_finish(&pr, run->ctx);
+    blo_ctx_set_label(run->ctx, NULL);
+    return status;
+}
+
+blo_run_status blo_run_execute(blo_run *run, GError **error)
+{
+    GError *failure = NULL;
+    blo_run_status status = step_loop(run, &failure);
+
+    /* A failed step leaves the variables suspect (NaN): report the counters
+     * only, and keep the last periodic checkpoint rather than overwrite it. */
+    if (status != BLO_RUN_FAILED && !evaluate(run, TRUE, &failure))
+        status = BLO_RUN_FAILED;
+    if (status == BLO_RUN_FAILED) {
+        evaluate(run, FALSE, NULL);
+        g_free(run->message);
+        run->message = g_strdup(failure->message);
+    }
+
+    GError *io = NULL;
+    gboolean written = TRUE;
+    if (run->out_dir) {
+        written = blo_run_write_trace(run, &io) && blo_run_write_results(run, status, &io);
+        if (written && status == BLO_RUN_INTERRUPTED)
+            written = write_checkpoint(run, &io);
+        else if (written && status == BLO_RUN_COMPLETED)
+            written = remove_checkpoint(run, &io);
+    }
+    if (failure) {
+        g_propagate_error(error, failure);
+        if (io) {
+            g_prefix_error(error, "%s; also: ", io->message);
+            g_error_free(io);
+        }
+        return BLO_RUN_FAILED;
+    }
+    if (!written) {
+        g_propagate_error(error, io);
+        return BLO_RUN_FAILED;
+    }
+    return status;
+}

@@ -1,0 +1,59 @@
+/* framework (private): assembling and executing a pipeline.
+ *
+ * A run owns its resolved pipeline, the component instances, the variables
+ * x and y, and the problem.  blo_run_execute() steps the solver until it is
+ * done, spends its planned steps, fails, or is cancelled, then evaluates and
+ * (with an out dir) writes results.json, trace.csv and, when interrupted,
+ * checkpoint.blo.
+ */
+#ifndef BLO_FRAMEWORK_RUN_INTERNAL_H
+#define BLO_FRAMEWORK_RUN_INTERNAL_H
+
+#include <blo/blo.h>
+#include "core/pipeline.h"
+#include "metrics_internal.h"
+#include "state_internal.h"
+
+G_BEGIN_DECLS
+
+#define BLO_RESULTS_FILE "results.json"
+#define BLO_TRACE_FILE "trace.csv"
+#define BLO_CHECKPOINT_FILE "checkpoint.blo"
+#define BLO_DEFAULT_CHECKPOINT_EVERY_S 60.0
+
+typedef enum {
+    BLO_RUN_COMPLETED,
+    BLO_RUN_INTERRUPTED,
+    BLO_RUN_FAILED,
+} blo_run_status;
+
+typedef struct blo_run_options {
+    uint64_t seed;
+    int threads;                 /* <= 0: all online CPUs */
+    const char *out_dir;         /* NULL: write nothing */
+    double checkpoint_every_s;   /* solver seconds between checkpoints; <= 0 never */
+    gboolean progress;           /* draw the progress line on stderr */
+} blo_run_options;
+
+/* Assemble a resolved pipeline (taken over, freed with the run or on error):
+ * instantiate components, load the dataset, set up learner and objective,
+ * initialise x and y, create the problem, create and init the solver.
+ * Composition errors (two solvers, none, ...) are BLO_ERROR_UNSUPPORTED. */
+blo_run *blo_run_new(blo_pipeline *pipeline, const blo_run_options *opts, GError **error);
+/* Read DIR/checkpoint.blo, re-resolve its pipeline against `registry`, rebuild
+ * the run with the checkpoint's seed and threads and restore its state. */
+blo_run *blo_run_resume(const char *dir, const blo_registry *registry, const blo_run_options *opts,
+                        GError **error);
+void     blo_run_free(blo_run *run);
+
+/* Step, evaluate, write outputs.  The status says how the loop ended; on
+ * BLO_RUN_FAILED the error is set too.  An error writing the output files
+ * (disk full) is returned as BLO_RUN_FAILED with BLO_ERROR_IO. */
+blo_run_status blo_run_execute(blo_run *run, GError **error);
+/* Metrics of the last execute (NULL before). */
+const blo_metrics *blo_run_metrics(const blo_run *run);
+const char *blo_run_status_name(blo_run_status s);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,41 @@
+/* framework (private to framework/run): the run's fields, shared by the
+ * files that assemble, step, checkpoint and report it. */
+#ifndef BLO_FRAMEWORK_RUN_PRIVATE_H
+#define BLO_FRAMEWORK_RUN_PRIVATE_H
+
+#include "run_internal.h"
+
+G_BEGIN_DECLS
+
+struct blo_run {
+    blo_ctx *ctx;
+    blo_pipeline *pipeline;
+    char *canonical;             /* blo_pipeline_to_string() of it */
+    blo_run_options opts;        /* out_dir copied below */
+    char *out_dir;
+    blo_object *dataset, *learner, *objective, *solver, *attack;
+    const blo_node *solver_node;
+    GPtrArray *metric_objects;   /* blo_object* */
+    blo_problem *problem;
+    float *x, *y;
+    int64_t dim_x, dim_y;
+    int64_t iteration;
+    double solver_s;             /* inside step() only, accumulated over resumes */
+    double total_s_before;       /* wall time of earlier sessions (resume) */
+    int64_t started_us;          /* g_get_monotonic_time() at blo_run_new */
+    char *started_at;            /* ISO 8601 */
+    gboolean resumed;
+    blo_metrics *metrics;
+    char *message;               /* failure message for results.json */
+};
+
+/* Put the run's full state into a checkpoint / take it back (run_state.c). */
+blo_state *blo_run_save_state(blo_run *run, GError **error);
+gboolean   blo_run_load_state(blo_run *run, const blo_state *state, GError **error);
+/* Write results.json and trace.csv into the out dir (results.c). */
+gboolean   blo_run_write_results(blo_run *run, blo_run_status status, GError **error);
+gboolean   blo_run_write_trace(blo_run *run, GError **error);
+
+G_END_DECLS
+
+#endif
