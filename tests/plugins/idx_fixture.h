@@ -5,8 +5,8 @@
 #include <glib.h>
 #include <stdint.h>
 
-/* Item i of a fixture: pixel 0 and 1 encode i (i % 256, i / 256), the rest a
- * pattern; label i % 10. */
+/* Item i of a fixture: pixel 0 and 1 encode i (i % 256, i / 256), row
+ * 4 + 2 (i % 10) is bright, the rest a pattern; label i % 10. */
 typedef struct idx_fixture_opts {
     uint32_t magic;        /* 0: the right one */
     uint32_t count;        /* count written in the header */
