@@ -41,6 +41,8 @@ struct blo_node {
     /* Set by blo_pipeline_resolve(): */
     const blo_registered *reg;
     blo_params *params;  /* every declared parameter with its typed value */
+    /* Added by core: nodes are shared between a parent's value and its params. */
+    int ref_count;
 };
 
 typedef struct blo_pipeline {
@@ -61,6 +63,17 @@ char         *blo_pipeline_to_string(const blo_pipeline *p);
 /* Structural equality of two resolved pipelines (same components, same values). */
 gboolean      blo_pipeline_equal(const blo_pipeline *a, const blo_pipeline *b);
 
+/* ---- nodes ------------------------------------------------------------ */
+/* A new unresolved node with no keys (reference count 1). */
+blo_node     *blo_node_new(const char *kind_name, const char *name, int offset);
+blo_node     *blo_node_ref(blo_node *n);
+void          blo_node_unref(blo_node *n);
+/* Resolve one node (and its nested nodes) against the registry. */
+gboolean      blo_node_resolve(blo_node *n, const blo_registry *r, GError **error);
+/* Canonical text of one resolved node ("kind:name key=value ..."). */
+char         *blo_node_to_string(const blo_node *n);
+gboolean      blo_node_equal(const blo_node *a, const blo_node *b);
+
 /* ---- params (framework side) ------------------------------------------ */
 /* Typed values for `specs` from the node's keys; range / type errors name the token. */
 blo_params   *blo_params_new_from_node(const blo_param_spec *specs, blo_node *node,
@@ -68,7 +81,11 @@ blo_params   *blo_params_new_from_node(const blo_param_spec *specs, blo_node *no
                                        GError **error);
 blo_params   *blo_params_new_defaults(const blo_param_spec *specs, const blo_registry *r,
                                       const char *component_label, GError **error);
-void          blo_params_free(blo_params *p);
+void          blo_params_free(blo_params *p);   /* drops one reference */
+blo_params   *blo_params_ref(blo_params *p);
+gboolean      blo_params_equal(const blo_params *a, const blo_params *b);
+/* The "kind:name" label the params were built for (used in messages). */
+const char   *blo_params_label(const blo_params *p);
 /* Canonical "key=value key=value" text of all parameters (nested nodes in [ ]). */
 char         *blo_params_to_string(const blo_params *p);
 

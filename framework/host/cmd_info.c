@@ -1,8 +1,104 @@
-/* blo-host info (stub until implemented). */
+/* blo-host info NAME: a component's plugin and its parameters. */
+#include <stdio.h>
+#include <string.h>
 #include "commands.h"
+#include "core/params_private.h"
+
+/* "[1, 1000]", "one of: a, b", "component of kind solver", or "". */
+static char *describe_constraint(const blo_param_spec *p)
+{
+    char lo[40], hi[40];
+    blo_format_double(lo, sizeof lo, p->min_num);
+    blo_format_double(hi, sizeof hi, p->max_num);
+    switch (p->type) {
+    case BLO_PARAM_TYPE_DOUBLE:
+    case BLO_PARAM_TYPE_INT:
+        return g_strdup_printf("[%s, %s]", lo, hi);
+    case BLO_PARAM_TYPE_ENUM:
+        return g_strjoinv("|", (char **)p->choices);
+    case BLO_PARAM_TYPE_LIST:
+        if (p->elem_type == BLO_PARAM_TYPE_STRING)
+            return g_strdup("");
+        return g_strdup_printf("each in [%s, %s]", lo, hi);
+    case BLO_PARAM_TYPE_COMPONENT:
+        return g_strdup_printf("any %s", blo_kind_name(p->component_kind));
+    default:
+        return g_strdup("");
+    }
+}
+
+static char *describe_type(const blo_param_spec *p)
+{
+    if (p->type == BLO_PARAM_TYPE_LIST)
+        return g_strdup_printf("list<%s>", blo_param_type_name(p->elem_type));
+    return g_strdup(blo_param_type_name(p->type));
+}
+
+static void print_params(const blo_registered *e, const blo_params *defaults)
+{
+    const blo_param_spec *specs = e->component->params;
+    if (specs == NULL || specs->name == NULL) {
+        printf("parameters: none\n");
+        return;
+    }
+    int n = 0;
+    for (const blo_param_spec *p = specs; p->name; p++)
+        n++;
+    char **cells = g_new0(char *, 4 * n);
+    int w[4] = { 0 };
+    for (int i = 0; i < n; i++) {
+        GString *def = g_string_new(NULL);
+        blo_param_value_append(def, &defaults->v[i]);
+        cells[4 * i] = g_strdup(specs[i].name);
+        cells[4 * i + 1] = describe_type(&specs[i]);
+        cells[4 * i + 2] = g_string_free(def, FALSE);
+        cells[4 * i + 3] = describe_constraint(&specs[i]);
+        for (int c = 0; c < 4; c++)
+            w[c] = MAX(w[c], (int)strlen(cells[4 * i + c]));
+    }
+    printf("parameters:\n  %-*s  %-*s  %-*s  %-*s  %s\n", w[0], "name", w[1], "type", w[2], "default", w[3],
+           "range", "description");
+    for (int i = 0; i < n; i++)
+        printf("  %-*s  %-*s  %-*s  %-*s  %s\n", w[0], cells[4 * i], w[1], cells[4 * i + 1], w[2],
+               cells[4 * i + 2], w[3], cells[4 * i + 3], specs[i].doc ? specs[i].doc : "");
+    for (int i = 0; i < 4 * n; i++)
+        g_free(cells[i]);
+    g_free(cells);
+}
 
 int blo_cmd_info(blo_registry *r, int argc, char **argv)
 {
-    (void)r; (void)argc; (void)argv;
-    return 2;
+    if (argc != 2) {
+        blo_host_error("usage: blo-host info NAME (kind:name or a unique name)");
+        return BLO_EXIT_USAGE;
+    }
+    GError *err = NULL;
+    const blo_registered *e = blo_registry_lookup(r, argv[1], &err);
+    if (e == NULL) {
+        blo_host_error("%s", err->message);
+        g_error_free(err);
+        return BLO_EXIT_USAGE;
+    }
+    char *label = g_strdup_printf("%s:%s", blo_kind_name(e->component->kind), e->component->name);
+    blo_params *defaults = blo_params_new_defaults(e->component->params, r, label, &err);
+    const blo_plugin_entry *pl = e->plugin;
+    printf("%s\n", label);
+    printf("  summary:  %s\n", e->component->summary ? e->component->summary : "");
+    printf("  plugin:   %s %s (%s)  %s\n", pl->name, pl->version ? pl->version : "?",
+           pl->license ? pl->license : "?", e->path);
+    printf("  about:    %s\n", pl->description ? pl->description : "");
+    printf("  paper:    %s\n", pl->paper && pl->paper[0] ? pl->paper : "-");
+    int rc = BLO_EXIT_OK;
+    if (defaults) {
+        print_params(e, defaults);
+    } else {
+        /* A plugin whose defaults do not resolve (e.g. a default component
+         * from a plugin that is not loaded) still shows what it can. */
+        blo_host_error("%s", err->message);
+        g_error_free(err);
+        rc = BLO_EXIT_FAILED;
+    }
+    blo_params_free(defaults);
+    g_free(label);
+    return rc;
 }

@@ -1,0 +1,101 @@
+/* Finding plugins: one directory, and the default search path. */
+#include <stdlib.h>
+#include <string.h>
+#include "registry_private.h"
+
+static gint compare_str(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sorted names in dir; entries ending in ".so" or (with dirs) subdirectories. */
+static GPtrArray *sorted_entries(const char *dir, gboolean want_dirs)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    if (d == NULL)
+        return out;
+    const char *name;
+    while ((name = g_dir_read_name(d)) != NULL) {
+        char *full = g_build_filename(dir, name, NULL);
+        gboolean is_dir = g_file_test(full, G_FILE_TEST_IS_DIR);
+        if (want_dirs ? is_dir : (!is_dir && g_str_has_suffix(name, ".so")))
+            g_ptr_array_add(out, full);
+        else
+            g_free(full);
+    }
+    g_dir_close(d);
+    g_ptr_array_sort(out, compare_str);
+    return out;
+}
+
+/* Load *.so in dir, and in its subdirectories down to `depth` levels. */
+static int load_tree(blo_registry *r, const char *dir, int depth)
+{
+    int loaded = 0;
+    GPtrArray *files = sorted_entries(dir, FALSE);
+    for (guint i = 0; i < files->len; i++) {
+        const char *path = g_ptr_array_index(files, i);
+        GError *reason = NULL;
+        if (blo_registry_load_file_reason(r, path, &reason)) {
+            loaded++;
+        } else {
+            blo_registry_report(r, path, reason);
+            g_error_free(reason);
+        }
+    }
+    g_ptr_array_unref(files);
+    if (depth > 0) {
+        GPtrArray *dirs = sorted_entries(dir, TRUE);
+        for (guint i = 0; i < dirs->len; i++)
+            loaded += load_tree(r, g_ptr_array_index(dirs, i), depth - 1);
+        g_ptr_array_unref(dirs);
+    }
+    return loaded;
+}
+
+int blo_registry_load_dir(blo_registry *r, const char *dir)
+{
+    return load_tree(r, dir, 0);
+}
+
+/* TRUE when this process's executable lives in the build tree, so the
+ * build's plugins (not only installed ones) should be found. */
+static gboolean running_from_build_tree(void)
+{
+    char *root = g_path_get_dirname(BLO_BUILD_PLUGINS_DIR);
+    char *real_root = realpath(root, NULL);
+    char *exe = realpath("/proc/self/exe", NULL);
+    gboolean inside = FALSE;
+    if (real_root && exe) {
+        size_t n = strlen(real_root);
+        inside = strncmp(exe, real_root, n) == 0 && exe[n] == '/';
+    }
+    free(exe);
+    free(real_root);
+    g_free(root);
+    return inside;
+}
+
+int blo_registry_load_default(blo_registry *r, const char *const *extra_dirs)
+{
+    int loaded = 0;
+    for (const char *const *d = extra_dirs; d && *d; d++)
+        loaded += blo_registry_load_dir(r, *d);
+    const char *env = g_getenv("BLO_PLUGIN_PATH");
+    if (env && *env) {
+        char **dirs = g_strsplit(env, ":", -1);
+        for (char **d = dirs; *d; d++)
+            if (**d)
+                loaded += blo_registry_load_dir(r, *d);
+        g_strfreev(dirs);
+    }
+    /* Plugins are built as <build>/plugins/<dir>/<name>.so: one level down. */
+    if (running_from_build_tree())
+        loaded += load_tree(r, BLO_BUILD_PLUGINS_DIR, 1);
+    loaded += blo_registry_load_dir(r, BLO_PLUGINS_INSTALL_DIR);
+    char *user = g_build_filename(g_get_user_data_dir(), "blo-1", "plugins", NULL);
+    loaded += blo_registry_load_dir(r, user);
+    g_free(user);
+    return loaded;
+}
