@@ -1,6 +1,6 @@
 /* Plain kernels of the vision ops against naive references and adjoint
  * identities <y, A x> = <A^T y, x> (the backward passes rely on them). */
-#include "tensor/vision_kernels.h"
+#include "conv_reference.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
@@ -33,30 +33,6 @@ static double dot(const float *a, const float *b, int64_t n)
 static void assert_rel_close(double a, double b, double tol)
 {
     cr_assert(fabs(a - b) <= tol * (1.0 + fabs(a) + fabs(b)), "%g vs %g", a, b);
-}
-
-/* y [n,o,ho,wo] by the definition of a grouped, strided, dilated conv */
-static void conv_naive(float *y, const float *x, const float *w, const conv_geom *g)
-{
-    const int64_t cg = g->c / g->groups, og = g->o / g->groups;
-    for (int64_t n = 0; n < g->n; n++)
-        for (int64_t o = 0; o < g->o; o++)
-            for (int64_t oy = 0; oy < g->ho; oy++)
-                for (int64_t ox = 0; ox < g->wo; ox++) {
-                    double acc = 0.0;
-                    const int64_t gi = o / og;
-                    for (int64_t c = 0; c < cg; c++)
-                        for (int64_t ki = 0; ki < g->kh; ki++)
-                            for (int64_t kj = 0; kj < g->kw; kj++) {
-                                const int64_t iy = oy * g->sh - g->ph + ki * g->dh;
-                                const int64_t ix = ox * g->sw - g->pw + kj * g->dw;
-                                if (iy < 0 || iy >= g->h || ix < 0 || ix >= g->w)
-                                    continue;
-                                acc += (double)x[((n * g->c + gi * cg + c) * g->h + iy) * g->w + ix] *
-                                       w[((o * cg + c) * g->kh + ki) * g->kw + kj];
-                            }
-                    y[((n * g->o + o) * g->ho + oy) * g->wo + ox] = (float)acc;
-                }
 }
 
 static conv_geom random_geom(void)
@@ -92,7 +68,7 @@ Test(vision_kernels, conv_forward_matches_direct_convolution)
         float *x = rand_array(nx), *w = rand_array(nw), *y = g_new(float, ny), *ref = g_new(float, ny);
         float *scratch = g_new(float, conv_scratch_floats(&g));
         conv2d_forward(y, x, w, &g, scratch);
-        conv_naive(ref, x, w, &g);
+        conv_reference(ref, x, w, &g);
         for (int64_t i = 0; i < ny; i++)
             cr_assert(fabsf(y[i] - ref[i]) < 1e-4f, "trial %d at %ld: %g vs %g", trial, (long)i, y[i], ref[i]);
         g_free(x), g_free(w), g_free(y), g_free(ref), g_free(scratch);

@@ -1,0 +1,319 @@
+/* Reverse mode: walks the tape backwards from a scalar, calling each node's
+ * backward (differentiable ops), accumulating input gradients.  Slice nodes
+ * (views of flat vectors) are not expanded: their gradients are collected as
+ * (offset, tensor) parts and placed into the flat gradient once. */
+#include "internal.h"
+
+typedef struct part {
+    struct part *next;
+    blo_tensor *g;
+    int64_t offset;
+} part;
+
+typedef struct {
+    blo_graph *g;
+    gboolean create;
+    uint32_t len;
+    uint8_t *need;     /* node lies on a path to a wrt tensor */
+    uint8_t *owned;    /* acc[id] was allocated by the engine (may add in place) */
+    blo_tensor **acc;  /* accumulated gradient per node id */
+    part **parts;      /* pending slice gradients per node id */
+    int n_parts_max;
+} engine;
+
+static void add_into(float *dst, const float *src, int64_t n)
+{
+    BLO__PAR_FOR(n)
+    for (int64_t i = 0; i < n; i++)
+        dst[i] += src[i];
+}
+
+static void accumulate(engine *e, const blo_tensor *x, blo_tensor *gx)
+{
+    if (!gx)
+        return;
+    uint32_t id = x->node->id;
+    if (gx->numel != x->numel) {
+        blo__fail(e->g, BLO_ERROR_SHAPE, "autodiff: gradient %s for a tensor of shape %s",
+                  blo__shape_str(gx), blo__shape_str(x));
+        return;
+    }
+    blo_tensor *acc = e->acc[id];
+    if (!acc) {
+        e->acc[id] = gx;
+    } else if (e->create) {
+        e->acc[id] = blo_add(acc, gx);
+    } else if (e->owned[id]) {
+        add_into(acc->data, gx->data, acc->numel);
+    } else {
+        e->acc[id] = blo_add(acc, gx);
+        e->owned[id] = 1;
+    }
+}
+
+/* The complete gradient of node id (its accumulated tensor plus slice parts). */
+static blo_tensor *finalize(engine *e, uint32_t id)
+{
+    part *p = e->parts[id];
+    if (!p)
+        return e->acc[id];
+    e->parts[id] = NULL;
+    const blo_tensor *x = blo__tape_at(e->g, id)->out;
+    blo_tensor *acc = e->acc[id];
+    if (e->create) {
+        int n = 0;
+        for (part *q = p; q; q = q->next)
+            n++;
+        blo_tensor **ts = g_new(blo_tensor *, n);
+        int64_t *offs = g_new(int64_t, n);
+        n = 0;
+        for (part *q = p; q; q = q->next, n++) {
+            ts[n] = q->g;
+            offs[n] = q->offset;
+        }
+        /* a node takes at most BLO_NODE_MAX_IN inputs: chain the parts */
+        for (int k = 0; k < n; k += BLO_NODE_MAX_IN - 1)
+            acc = blo__scatter_add(acc, x->ndim, x->shape, MIN(n - k, BLO_NODE_MAX_IN - 1), ts + k, offs + k);
+        g_free(ts);
+        g_free(offs);
+    } else {
+        if (!acc) {
+            acc = blo__new_zeros_like(x);
+        } else if (!e->owned[id]) {
+            blo_tensor *c = blo__new_like(x);
+            if (c)
+                memcpy(c->data, acc->data, (size_t)c->numel * sizeof(float));
+            acc = c;
+        }
+        if (acc)
+            for (part *q = p; q; q = q->next)
+                add_into(acc->data + q->offset, q->g->data, q->g->numel);
+        e->owned[id] = 1;
+    }
+    e->acc[id] = acc;
+    return acc;
+}
+
+static void add_part(engine *e, uint32_t id, blo_tensor *gy, int64_t offset)
+{
+    part *p = blo__arena_alloc(e->g, sizeof *p);
+    if (!p)
+        return;
+    p->g = gy;
+    p->offset = offset;
+    p->next = e->parts[id];
+    e->parts[id] = p;
+}
+
+static void run(engine *e)
+{
+    blo_tensor *gx[BLO_NODE_MAX_IN];
+    for (uint32_t id = e->len; id-- > 0;) {
+        if (!e->need[id] || blo__failed(e->g))
+            continue;
+        blo_tensor_node *n = blo__tape_at(e->g, id);
+        if (n->kind == BLO_NODE_LEAF)
+            continue;
+        blo_tensor *gy = finalize(e, id);
+        if (!gy)
+            continue;
+        if (n->kind == BLO_NODE_SLICE) {
+            const blo_tensor *src = n->in[0];
+            if (src->node && e->need[src->node->id])
+                add_part(e, src->node->id, gy, n->i[0]);
+            continue;
+        }
+        n->want = 0;
+        for (int k = 0; k < n->n_in; k++) {
+            gx[k] = NULL;
+            const blo_tensor *x = n->in[k];
+            if (x && x->node && e->need[x->node->id])
+                n->want |= (uint64_t)1 << k;
+        }
+        if (!n->want)
+            continue;
+        n->backward(n, gy, gx);
+        for (int k = 0; k < n->n_in; k++)
+            if (blo__wants(n, k)) {
+                if (!gx[k] && !blo__failed(e->g))
+                    blo__fail(e->g, BLO_ERROR_FAILED, "autodiff: %s gave no gradient for input %d", n->op, k);
+                accumulate(e, n->in[k], gx[k]);
+            }
+    }
+}
+
+/* Set up the engine for gradients of y w.r.t. wrt[0..n). */
+static gboolean engine_init(engine *e, blo_tensor *y, blo_tensor *const *wrt, int n, gboolean create)
+{
+    memset(e, 0, sizeof *e);
+    e->g = y->graph;
+    e->create = create;
+    if (y->numel != 1) {
+        blo__fail(e->g, BLO_ERROR_SHAPE, "blo_grad: y has shape %s, expected a scalar", blo__shape_str(y));
+        return FALSE;
+    }
+    for (int k = 0; k < n; k++) {
+        if (!wrt[k] || wrt[k]->graph != e->g) {
+            blo__fail(e->g, BLO_ERROR_INVALID_ARG, "blo_grad: wrt[%d] is NULL or from another graph", k);
+            return FALSE;
+        }
+    }
+    if (!y->node)
+        return TRUE;
+    e->len = y->node->id + 1;
+    e->need = g_new0(uint8_t, e->len);
+    e->owned = g_new0(uint8_t, e->len);
+    e->acc = g_new0(blo_tensor *, e->len);
+    e->parts = g_new0(part *, e->len);
+    for (int k = 0; k < n; k++)
+        if (wrt[k]->node && wrt[k]->node->id < e->len)
+            e->need[wrt[k]->node->id] = 1;
+    for (uint32_t id = 0; id < e->len; id++) {
+        if (e->need[id])
+            continue;
+        const blo_tensor_node *nd = blo__tape_at(e->g, id);
+        for (int k = 0; k < nd->n_in; k++) {
+            const blo_tensor *x = nd->in[k];
+            if (x && x->node && e->need[x->node->id]) {
+                e->need[id] = 1;
+                break;
+            }
+        }
+    }
+    if (e->need[y->node->id]) {
+        e->acc[y->node->id] = blo_full(e->g, y->ndim, y->shape, 1.0f);
+        e->owned[y->node->id] = 0;
+    }
+    return TRUE;
+}
+
+static void engine_clear(engine *e)
+{
+    g_free(e->need);
+    g_free(e->owned);
+    g_free(e->acc);
+    g_free(e->parts);
+}
+
+static gboolean report(blo_graph *g, GError **error)
+{
+    return blo_graph_check(g, error);
+}
+
+static blo_tensor *result_of(engine *e, blo_tensor *x)
+{
+    if (x->node && x->node->id < e->len) {
+        blo_tensor *r = finalize(e, x->node->id);
+        if (r)
+            return r->ndim == x->ndim ? r : blo_reshape(r, x->ndim, x->shape);
+    }
+    return blo_zeros(e->g, x->ndim, x->shape);
+}
+
+gboolean blo_grad(blo_tensor *y, blo_tensor *const *wrt, int n, blo_tensor **grads,
+                  gboolean create_graph, GError **error)
+{
+    for (int k = 0; k < n; k++)
+        grads[k] = NULL;
+    if (!y) {
+        blo_graph *g = n > 0 && wrt[0] ? wrt[0]->graph : NULL;
+        if (g && blo_graph_error(g))
+            return report(g, error);
+        g_set_error(error, BLO_ERROR, BLO_ERROR_INVALID_ARG, "blo_grad: y is NULL");
+        return FALSE;
+    }
+    blo_graph *g = y->graph;
+    if (blo__failed(g))
+        return report(g, error);
+    int saved = blo__swap_no_grad(g, create_graph ? 0 : 1);
+    engine e;
+    if (engine_init(&e, y, wrt, n, create_graph)) {
+        run(&e);
+        for (int k = 0; k < n && !blo__failed(g); k++)
+            grads[k] = result_of(&e, wrt[k]);
+    }
+    engine_clear(&e);
+    blo__swap_no_grad(g, saved);
+    if (blo__failed(g)) {
+        for (int k = 0; k < n; k++)
+            grads[k] = NULL;
+    }
+    return report(g, error);
+}
+
+gboolean blo_backward_into(blo_tensor *y, blo_tensor *leaf, float *out, GError **error)
+{
+    if (!y || !leaf) {
+        blo_graph *g = y ? y->graph : leaf ? leaf->graph : NULL;
+        if (g && blo_graph_error(g))
+            return report(g, error);
+        g_set_error(error, BLO_ERROR, BLO_ERROR_INVALID_ARG, "blo_backward_into: %s is NULL",
+                    y ? "leaf" : "y");
+        return FALSE;
+    }
+    blo_graph *g = y->graph;
+    if (blo__failed(g))
+        return report(g, error);
+    int saved = blo__swap_no_grad(g, 1);
+    engine e;
+    if (engine_init(&e, y, &leaf, 1, FALSE)) {
+        run(&e);
+        if (leaf->node && leaf->node->id < e.len && !blo__failed(g)) {
+            uint32_t id = leaf->node->id;
+            if (e.acc[id])
+                add_into(out, e.acc[id]->data, leaf->numel);
+            for (part *q = e.parts[id]; q; q = q->next)
+                add_into(out + q->offset, q->g->data, q->g->numel);
+        }
+    }
+    engine_clear(&e);
+    blo__swap_no_grad(g, saved);
+    return report(g, error);
+}
+
+/* ---- scatter_add: the differentiable assembly of slice gradients ---------- */
+
+/* in[0..n) are the parts, in[n] the optional base; i[0] = n. */
+static void scatter_add_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx)
+{
+    int np = (int)n->i[0];
+    const int64_t *offs = n->ptr;
+    for (int k = 0; k < np; k++)
+        if (blo__wants(n, k))
+            gx[k] = blo_view(gy, offs[k], n->in[k]->ndim, n->in[k]->shape);
+    if (n->n_in > np && blo__wants(n, np))
+        gx[np] = gy;
+}
+
+blo_tensor *blo__scatter_add(blo_tensor *base, int ndim, const int64_t *shape,
+                             int n, blo_tensor *const *parts, const int64_t *offsets)
+{
+    blo_graph *g = n > 0 ? blo__graph_of_array(parts, n) : NULL;
+    if (!g)
+        return NULL;
+    if (n >= BLO_NODE_MAX_IN)
+        return blo__fail(g, BLO_ERROR_UNSUPPORTED, "scatter_add: %d parts, at most %d", n, BLO_NODE_MAX_IN - 1);
+    blo_tensor *y = blo__new(g, ndim, shape);
+    if (!y)
+        return NULL;
+    if (base)
+        memcpy(y->data, base->data, (size_t)y->numel * sizeof(float));
+    else
+        memset(y->data, 0, (size_t)y->numel * sizeof(float));
+    for (int k = 0; k < n; k++) {
+        if (offsets[k] < 0 || offsets[k] + parts[k]->numel > y->numel)
+            return blo__fail(g, BLO_ERROR_SHAPE, "scatter_add: part %d out of range", k);
+        add_into(y->data + offsets[k], parts[k]->data, parts[k]->numel);
+    }
+    int n_in = n + (base != NULL);
+    blo_tensor *in[BLO_NODE_MAX_IN];
+    memcpy(in, parts, (size_t)n * sizeof *in);
+    if (base)
+        in[n] = base;
+    blo_tensor_node *nd = blo__record(y, "scatter_add", scatter_add_backward, n_in, in);
+    if (nd) {
+        nd->i[0] = n;
+        nd->ptr = blo__arena_dup(g, offsets, (size_t)n * sizeof(int64_t));
+    }
+    return y;
+}
