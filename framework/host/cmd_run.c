@@ -1,8 +1,250 @@
-/* blo-host run (stub until implemented). */
+/* blo-host run: parse options and the pipeline, run it, print the metrics.
+ *
+ *   blo-host run PIPELINE... [--seed N] [--threads N] [--out DIR] [--force]
+ *                [--checkpoint-every SECONDS] [--dump-pipeline] [--no-progress]
+ *   blo-host run --resume DIR
+ *
+ * Options may come before or after the pipeline; `--` ends the options.
+ * Without --out the results go to out/YYYYmmdd-HHMMSS (a fresh folder). */
 #include "commands.h"
+#include "core/pipeline.h"
+#include "run/run_internal.h"
+#include "run/ctx_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct run_args {
+    gint64 seed;
+    gint threads;
+    char *out;
+    char *resume;
+    gboolean force;
+    gboolean dump;
+    gboolean no_progress;
+    double checkpoint_every;
+    GPtrArray *pipeline;    /* the non-option tokens */
+} run_args;
+
+static int usage(const char *fmt, const char *arg)
+{
+    fputs("blo-host run: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\nusage: blo-host run PIPELINE... [--seed N] [--threads N] [--out DIR] [--force]\n"
+          "                    [--checkpoint-every SECONDS] [--dump-pipeline] [--no-progress]\n"
+          "       blo-host run --resume DIR\n", stderr);
+    return 2;
+}
+
+/* "--name=value" or "--name value"; *i advances past a separate value. */
+static const char *option_value(int argc, char **argv, int *i, const char *name)
+{
+    size_t n = strlen(name);
+    if (strncmp(argv[*i], name, n) != 0)
+        return NULL;
+    if (argv[*i][n] == '=')
+        return argv[*i] + n + 1;
+    if (argv[*i][n] == '\0' && *i + 1 < argc)
+        return argv[++*i];
+    return NULL;
+}
+
+static gboolean parse_number(const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = g_ascii_strtod(s, &end);
+    if (errno || end == s || *end || !(v >= lo && v <= hi))
+        return FALSE;
+    *out = v;
+    return TRUE;
+}
+
+/* Returns 0 on success, else the exit code (2) after printing the problem. */
+static int parse_args(int argc, char **argv, run_args *a)
+{
+    gboolean options_done = FALSE;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i], *v;
+        double num;
+        if (options_done || strncmp(arg, "--", 2) != 0) {
+            g_ptr_array_add(a->pipeline, (gpointer)arg);
+        } else if (strcmp(arg, "--") == 0) {
+            options_done = TRUE;
+        } else if (strcmp(arg, "--force") == 0) {
+            a->force = TRUE;
+        } else if (strcmp(arg, "--dump-pipeline") == 0) {
+            a->dump = TRUE;
+        } else if (strcmp(arg, "--no-progress") == 0) {
+            a->no_progress = TRUE;
+        } else if ((v = option_value(argc, argv, &i, "--seed"))) {
+            if (!parse_number(v, 0, 9007199254740992.0, &num) || num != (double)(gint64)num)
+                return usage("--seed expects a non-negative integer, got '%s'", v);
+            a->seed = (gint64)num;
+        } else if ((v = option_value(argc, argv, &i, "--threads"))) {
+            if (!parse_number(v, 0, 4096, &num) || num != (double)(int)num)
+                return usage("--threads expects an integer 0..4096 (0: all CPUs), got '%s'", v);
+            a->threads = (int)num;
+        } else if ((v = option_value(argc, argv, &i, "--checkpoint-every"))) {
+            if (!parse_number(v, 0, 1e9, &num))
+                return usage("--checkpoint-every expects seconds >= 0 (0: only on Ctrl-C), got '%s'", v);
+            a->checkpoint_every = num;
+        } else if ((v = option_value(argc, argv, &i, "--out"))) {
+            g_free(a->out);
+            a->out = g_strdup(v);
+        } else if ((v = option_value(argc, argv, &i, "--resume"))) {
+            g_free(a->resume);
+            a->resume = g_strdup(v);
+        } else {
+            return usage("unknown option or missing value: '%s'", arg);
+        }
+    }
+    if (a->resume && a->pipeline->len)
+        return usage("--resume takes the pipeline from the checkpoint; do not give one ('%s')",
+                     (const char *)g_ptr_array_index(a->pipeline, 0));
+    if (!a->resume && a->pipeline->len == 0)
+        return usage("%s", "no pipeline given");
+    if (a->resume && a->out && strcmp(a->out, a->resume) != 0)
+        return usage("--resume continues in its own folder; drop --out '%s'", a->out);
+    return 0;
+}
+
+/* One argument naming an existing file is a pipeline file; otherwise tokens. */
+static blo_pipeline *parse_pipeline(GPtrArray *tokens, GError **error)
+{
+    if (tokens->len == 1 && g_file_test(g_ptr_array_index(tokens, 0), G_FILE_TEST_IS_REGULAR))
+        return blo_pipeline_parse_file(g_ptr_array_index(tokens, 0), error);
+    return blo_pipeline_parse_argv((int)tokens->len, (char *const *)tokens->pdata, error);
+}
+
+static gboolean dir_is_empty(const char *path)
+{
+    GDir *d = g_dir_open(path, 0, NULL);
+    if (!d)
+        return TRUE;
+    gboolean empty = g_dir_read_name(d) == NULL;
+    g_dir_close(d);
+    return empty;
+}
+
+/* out/YYYYmmdd-HHMMSS, with -2, -3, ... when that exists already. */
+static char *default_out_dir(void)
+{
+    GDateTime *now = g_date_time_new_now_local();
+    char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
+    g_date_time_unref(now);
+    char *dir = g_build_filename("out", stamp, NULL);
+    for (int k = 2; g_file_test(dir, G_FILE_TEST_EXISTS); k++) {
+        g_free(dir);
+        char *name = g_strdup_printf("%s-%d", stamp, k);
+        dir = g_build_filename("out", name, NULL);
+        g_free(name);
+    }
+    g_free(stamp);
+    return dir;
+}
+
+/* Parse, composition and option errors are the user's (2); the rest is the run's (1). */
+static int exit_code_for(const GError *e)
+{
+    if (e->domain != BLO_ERROR)
+        return 1;
+    switch (e->code) {
+    case BLO_ERROR_PARSE: case BLO_ERROR_UNKNOWN_NAME: case BLO_ERROR_TYPE:
+    case BLO_ERROR_RANGE: case BLO_ERROR_UNSUPPORTED: case BLO_ERROR_INVALID_ARG:
+        return 2;
+    default:
+        return 1;
+    }
+}
+
+static void print_metrics(const blo_metrics *m)
+{
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+    for (guint i = 0; m && i < blo_metrics_len(m); i++)
+        printf("%s = %s\n", blo_metrics_key(m, i),
+               g_ascii_formatd(buf, sizeof buf, "%.17g", blo_metrics_value(m, i)));
+    fflush(stdout);
+}
+
+/* Build (or resume) the run in a.out, execute it, report.  Returns the exit code. */
+static int run_in_dir(blo_registry *r, run_args *a, blo_pipeline *p)
+{
+    GError *error = NULL;
+    blo_run_options opts = {
+        .seed = (uint64_t)a->seed, .threads = a->threads, .out_dir = a->out,
+        .checkpoint_every_s = a->checkpoint_every, .progress = !a->no_progress,
+    };
+    blo_run *run = p ? blo_run_new(p, &opts, &error) : blo_run_resume(a->resume, r, &opts, &error);
+    if (!run) {
+        fprintf(stderr, "blo-host run: %s\n", error->message);
+        int code = exit_code_for(error);
+        g_error_free(error);
+        return code;
+    }
+    blo_ctx_install_sigint_handler();
+    blo_run_status status = blo_run_execute(run, &error);
+    blo_ctx_restore_sigint_handler();
+    print_metrics(blo_run_metrics(run));
+    int code = 0;
+    if (status == BLO_RUN_FAILED) {
+        fprintf(stderr, "blo-host run: run failed: %s\n", error->message);
+        g_error_free(error);
+        code = 1;
+    } else if (status == BLO_RUN_INTERRUPTED) {
+        fprintf(stderr, "blo-host run: interrupted; continue with: blo-host run --resume %s\n", a->out);
+        code = 130;
+    }
+    blo_run_free(run);
+    return code;
+}
 
 int blo_cmd_run(blo_registry *r, int argc, char **argv)
 {
-    (void)r; (void)argc; (void)argv;
-    return 2;
+    run_args a = { .checkpoint_every = BLO_DEFAULT_CHECKPOINT_EVERY_S, .pipeline = g_ptr_array_new() };
+    GError *error = NULL;
+    blo_pipeline *p = NULL;
+    int code = parse_args(argc, argv, &a);
+    if (code)
+        goto out;
+    if (a.resume) {
+        a.out = g_strdup(a.resume);
+        code = run_in_dir(r, &a, NULL);
+        goto out;
+    }
+    p = parse_pipeline(a.pipeline, &error);
+    if (!p || !blo_pipeline_resolve(p, r, &error)) {
+        fprintf(stderr, "blo-host run: %s\n", error->message);
+        code = exit_code_for(error) == 1 ? 2 : exit_code_for(error);
+        goto out;
+    }
+    if (a.dump) {
+        char *text = blo_pipeline_to_string(p);
+        printf("%s\n", text);
+        g_free(text);
+        goto out;
+    }
+    if (!a.out)
+        a.out = default_out_dir();
+    if (!a.force && !dir_is_empty(a.out)) {
+        code = usage("output folder '%s' is not empty (use --force to write into it, "
+                     "or --resume to continue a run there)", a.out);
+        goto out;
+    }
+    if (g_mkdir_with_parents(a.out, 0755) != 0) {
+        fprintf(stderr, "blo-host run: cannot create output folder '%s': %s\n", a.out, g_strerror(errno));
+        code = 1;
+        goto out;
+    }
+    code = run_in_dir(r, &a, p);
+    p = NULL;   /* the run took it */
+out:
+    if (p)
+        blo_pipeline_free(p);
+    g_clear_error(&error);
+    g_ptr_array_free(a.pipeline, TRUE);
+    g_free(a.out);
+    g_free(a.resume);
+    return code;
 }

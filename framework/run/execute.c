@@ -1,6 +1,7 @@
 /* The step loop, the final evaluation and the output files of a run. */
 #include "run_private.h"
 #include "ctx_internal.h"
+#include "problem_internal.h"
 #include "progress.h"
 
 #include <errno.h>
@@ -93,6 +94,8 @@ static blo_run_status step_loop(blo_run *run, GError **step_error)
             break;
         }
         blo_ctx_trace_begin_row(run->ctx, run->iteration + 1);
+        if (run->problem)
+            blo_problem_set_iteration(run->problem, run->iteration + 1);
         int64_t t0 = g_get_monotonic_time();
         blo_step_status st = vt->step(self, run, step_error);
         run->solver_s += (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
