@@ -161,6 +161,12 @@ blo_tensor *blo__pad_axis(blo_tensor *g, int axis, int64_t start, int ndim, cons
 /* a * mask where mask is a constant (not differentiated). */
 blo_tensor *blo__mul_const(blo_tensor *a, blo_tensor *mask);
 
+/* ---- BLAS (gemm.c) ---------------------------------------------------------- */
+/* Row-major C = alpha op(A) op(B) + beta C, like cblas_sgemm, but split into
+ * shape-determined tiles so results do not depend on the thread count. */
+void blo__sgemm(gboolean ta, gboolean tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A,
+                int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
+
 /* ---- parallel loops -------------------------------------------------------- */
 /* Loops of fewer than BLO__PAR_MIN items stay on one thread. */
 #define BLO__PAR_MIN 32768
