@@ -85,7 +85,9 @@ static blo_run_status step_loop(blo_run *run, GError **step_error)
     blo_progress pr;
     blo_progress_init(&pr, run->opts.progress, run->iteration);
     blo_run_status status = BLO_RUN_COMPLETED;
-    blo_ctx_set_label(run->ctx, blo_object_component(run->solver)->name);
+    char *label = g_strdup_printf("solver:%s", blo_object_component(run->solver)->name);
+    blo_ctx_set_label(run->ctx, label);
+    g_free(label);
     for (;;) {
         if (planned >= 0 && run->iteration >= planned)
             break;
