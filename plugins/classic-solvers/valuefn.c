@@ -1,7 +1,8 @@
 /* solver:bome and solver:v-pbgd — first-order value-function methods.  Both
- * use q(x, y) = f(x, y) - f(x, y_hat), y_hat = T lower steps from y (an
- * approximation of min_y f(x, .)), whose gradient needs no second order:
- *   grad_x q = grad_x f(x, y) - grad_x f(x, y_hat),  grad_y q = grad_y f(x, y).
+ * use q(x, y) = phi(x, y) - phi(x, y_hat), phi = f + g, y_hat = T proximal
+ * lower steps from y (an approximation of min_y phi(x, .)), whose gradient
+ * needs no second order (a subgradient for the nonsmooth g):
+ *   grad_x q = grad_x phi(x, y) - grad_x phi(x, y_hat),  grad_y q = grad_y phi(x, y).
  * BOME (Liu et al., NeurIPS 2022) moves (x, y) along grad F + lambda grad q with
  * the dynamic barrier lambda = max((phi - <grad F, grad q>) / ||grad q||^2, 0),
  * phi = eta ||grad q||^2.  V-PBGD (Shen & Chen, ICML 2023) descends the penalty
@@ -64,10 +65,11 @@ static gboolean valuefn_init(void *self, blo_run *run, GError **error)
 static gboolean value_gap_grad(classic *c, const float *x, const float *y, float *qx, float *qy, GError **error)
 {
     float *yhat = c->sy[0], *gx_hat = c->sx[1];
+    double wn = blo_problem_has_nonsmooth(c->prob) ? 1.0 : 0.0;   /* phi = f + g, subgradient of g */
     blo_vec_copy((size_t)c->ny, y, yhat);
     if (!classic_lower_descent(c, x, yhat, c->inner_steps, c->inner_lr, 0.0, NULL, error) ||
-        !blo_problem_lower(c->prob, x, y, NULL, qx, qy, error) ||
-        !blo_problem_lower(c->prob, x, yhat, NULL, gx_hat, NULL, error))
+        !blo_problem_eval(c->prob, x, y, 0, 1, wn, NULL, qx, qy, error) ||
+        !blo_problem_eval(c->prob, x, yhat, 0, 1, wn, NULL, gx_hat, NULL, error))
         return FALSE;
     blo_vec_axpy((size_t)c->nx, -1.0f, gx_hat, qx);
     return TRUE;
