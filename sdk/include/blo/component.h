@@ -295,6 +295,22 @@ const blo_metric_vtable    *blo_object_metric(const blo_object *o);
 /* Dataset convenience: the split of that name, or NULL with an error that lists the splits. */
 const blo_split *blo_dataset_get_split(blo_object *dataset, const char *name, GError **error);
 
+/* Learner evaluation on a split (framework-implemented, for objectives,
+ * solvers and metrics): items [start, start + count) of s (count < 0: to the
+ * end) in batches, no gradients.  Either output may be NULL:
+ * accuracy = share of argmax(logits) == labels, mean_loss = mean cross-entropy. */
+gboolean blo_learner_eval_range(blo_object *learner, const float *y, int64_t n_y, const blo_split *s,
+                                int64_t start, int64_t count, double *accuracy, double *mean_loss,
+                                GError **error);
+/* Floats per item of a dense split (product of x_shape[1..]). */
+int64_t  blo_split_item_numel(const blo_split *s);
+/* Rows of logits [n, c] whose argmax (first on ties) equals the label. */
+int64_t  blo_count_correct(const float *logits, int64_t n, int64_t c, const int32_t *labels);
+/* Accuracy of the learner with parameters y (n_y floats) on the first
+ * max_items items of s (max_items <= 0: all); negative with error set on failure. */
+double   blo_learner_accuracy(blo_object *learner, const float *y, int64_t n_y, const blo_split *s,
+                              int64_t max_items, GError **error);
+
 /* ======================================================================
  * The run: what a solver or metric can reach
  * ==================================================================== */

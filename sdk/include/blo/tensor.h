@@ -80,6 +80,8 @@ blo_tensor *blo_scalar(blo_graph *g, float value);
 /* A constant holding a copy of data. */
 blo_tensor *blo_from_data(blo_graph *g, const float *data, int ndim, const int64_t *shape);
 blo_tensor *blo_detach(blo_tensor *a);
+/* The graph a tensor lives in (to add leaves, e.g. data, beside a given tensor). */
+static inline blo_graph *blo_tensor_graph(const blo_tensor *t) { return t ? t->graph : NULL; }
 /* Convenience: shape literal, e.g. BLO_SHAPE(128, 784). */
 #define BLO_SHAPE(...) (sizeof((int64_t[]){__VA_ARGS__}) / sizeof(int64_t)), ((const int64_t[]){__VA_ARGS__})
 

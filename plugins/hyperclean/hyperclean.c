@@ -1,0 +1,132 @@
+/* objective:hyperclean — the plugin face of hyperclean_core. */
+#include "cleaning_scores.h"
+#include "hyperclean_core.h"
+
+typedef struct hyperclean_plugin {
+    hyperclean core;
+    blo_object *learner;
+} hyperclean_plugin;
+
+static const blo_param_spec hyperclean_params[] = {
+    BLO_PARAM_DOUBLE("holdout", 0.0, 0.0, 0.9,
+                     "fraction of the val split kept out of F, reported as holdout_accuracy (for model selection)"),
+    BLO_PARAM_END
+};
+
+static void *hc_create(const blo_params *params, blo_ctx *ctx, GError **error)
+{
+    hyperclean_plugin *p = g_new0(hyperclean_plugin, 1);
+    p->core.holdout = blo_params_get_double(params, "holdout");
+    return p;
+}
+
+static gboolean hc_setup(void *self, blo_problem_setup *ps, GError **error)
+{
+    hyperclean_plugin *p = self;
+    if (!ps->dataset || !ps->learner) {
+        g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED,
+                    "objective:hyperclean needs %s in the pipeline (e.g. dataset:fashion-mnist ! learner:linear ! "
+                    "objective:hyperclean)", !ps->dataset ? "a dataset" : "a learner");
+        return FALSE;
+    }
+    const blo_learner_vtable *lvt = blo_object_learner(ps->learner);
+    const blo_split *s[3];
+    static const char *const names[3] = { "train", "val", "test" };
+    for (int i = 0; i < 3; i++) {
+        GError *missing = NULL;
+        s[i] = blo_dataset_get_split(ps->dataset, names[i], &missing);
+        if (!s[i]) {
+            g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED, "objective:hyperclean needs a '%s' split: %s",
+                        names[i], missing ? missing->message : "absent");
+            g_clear_error(&missing);
+            return FALSE;
+        }
+    }
+    if (!lvt || !hyperclean_bind(&p->core, s[0], s[1], s[2], lvt, blo_object_self(ps->learner), error))
+        return FALSE;
+    p->learner = ps->learner;
+    ps->dim_x = s[0]->n;
+    ps->dim_y = p->core.dim_y;
+    return TRUE;
+}
+
+static void hc_init(void *self, float *x, float *y, blo_rng *rng)
+{
+    hyperclean_plugin *p = self;
+    blo_vec_zero((size_t)p->core.train->n, x);
+    p->core.lvt->init(p->core.lself, y, rng);
+}
+
+static blo_tensor *hc_upper(void *self, blo_tensor *x, blo_tensor *y)
+{
+    return hyperclean_upper(&((hyperclean_plugin *)self)->core, x, y);
+}
+
+static blo_tensor *hc_lower(void *self, blo_tensor *x, blo_tensor *y)
+{
+    return hyperclean_lower(&((hyperclean_plugin *)self)->core, x, y);
+}
+
+static gboolean hc_evaluate(void *self, const float *x, const float *y, blo_metrics *m, GError **error)
+{
+    hyperclean_plugin *p = self;
+    hyperclean *hc = &p->core;
+    double acc, loss;
+    if (!blo_learner_eval_range(p->learner, y, hc->dim_y, hc->test, 0, -1, &acc, NULL, error))
+        return FALSE;
+    blo_metrics_set(m, "test_accuracy", acc);
+    if (!blo_learner_eval_range(p->learner, y, hc->dim_y, hc->val, 0, hc->n_upper, &acc, &loss, error))
+        return FALSE;
+    blo_metrics_set(m, "val_accuracy", acc);
+    blo_metrics_set(m, "F", loss);
+    if (hc->n_upper < hc->val->n) {
+        if (!blo_learner_eval_range(p->learner, y, hc->dim_y, hc->val, hc->n_upper, -1, &acc, NULL, error))
+            return FALSE;
+        blo_metrics_set(m, "holdout_accuracy", acc);
+    }
+    if (hc->train->corrupted) {
+        cleaning_scores cs;
+        cleaning_scores_compute(x, hc->train->corrupted, hc->train->n, &cs);
+        blo_metrics_set(m, "f1", cs.f1);
+        blo_metrics_set(m, "precision", cs.precision);
+        blo_metrics_set(m, "recall", cs.recall);
+    }
+    return TRUE;
+}
+
+static void hc_destroy(void *self)
+{
+    g_free(self);
+}
+
+static const blo_objective_vtable hyperclean_vtable = {
+    .struct_size = sizeof(blo_objective_vtable),
+    .create = hc_create,
+    .setup = hc_setup,
+    .init = hc_init,
+    .upper = hc_upper,
+    .lower = hc_lower,
+    .evaluate = hc_evaluate,
+    .destroy = hc_destroy,
+};
+
+static const blo_component hyperclean_component = {
+    BLO_COMPONENT_HEADER,
+    .kind = BLO_KIND_OBJECTIVE,
+    .name = "hyperclean",
+    .summary = "data hyper-cleaning: per-sample weights sigma(x_i) on noisy labels, CE on clean validation",
+    .params = hyperclean_params,
+    .vtable = &hyperclean_vtable,
+};
+
+static const blo_component *const hyperclean_components[] = { &hyperclean_component, NULL };
+
+BLO_PLUGIN_EXPORT const blo_plugin_entry blo_plugin_entry_v1 = {
+    BLO_PLUGIN_ENTRY_HEADER,
+    .name = "hyperclean",
+    .version = "1.0.0",
+    .license = "MIT",
+    .paper = "Franceschi et al., ICML 2017 (data hyper-cleaning protocol); Liu et al., ICML 2024",
+    .description = "Data hyper-cleaning objective on a labelled dataset and a learner",
+    .components = hyperclean_components,
+};

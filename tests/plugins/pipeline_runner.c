@@ -1,0 +1,45 @@
+#include "pipeline_runner.h"
+
+#include <criterion/criterion.h>
+
+static blo_registry *shared_registry(void)
+{
+    static blo_registry *reg;
+    if (!reg) {
+        reg = blo_registry_new();
+        cr_assert_gt(blo_registry_load_dir(reg, BLO_BUILD_PLUGINS_DIR), 0, "no plugins in " BLO_BUILD_PLUGINS_DIR);
+        blo_registry_set_default(reg);
+    }
+    return reg;
+}
+
+blo_run *runner_run(const char *text, gboolean is_file, GError **error)
+{
+    blo_registry *reg = shared_registry();
+    blo_pipeline *p = is_file ? blo_pipeline_parse_file(text, error) : blo_pipeline_parse(text, error);
+    if (!p)
+        return NULL;
+    if (!blo_pipeline_resolve(p, reg, error)) {
+        blo_pipeline_free(p);
+        return NULL;
+    }
+    blo_run_options opts = { .seed = 1, .threads = 2 };
+    blo_run *run = blo_run_new(p, &opts, error);
+    if (!run)
+        return NULL;
+    blo_run_status st = blo_run_execute(run, error);
+    if (st != BLO_RUN_COMPLETED) {
+        if (error && !*error)
+            g_set_error(error, BLO_ERROR, BLO_ERROR_FAILED, "run %s", blo_run_status_name(st));
+        blo_run_free(run);
+        return NULL;
+    }
+    return run;
+}
+
+double runner_metric(blo_run *run, const char *key)
+{
+    double v = 0;
+    cr_assert(blo_metrics_get(blo_run_metrics(run), key, &v), "metric %s missing", key);
+    return v;
+}
