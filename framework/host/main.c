@@ -11,7 +11,8 @@ static const char usage[] =
     "  list                       one line per component: kind:name, plugin, paper, summary\n"
     "  info NAME                  a component's plugin and parameters (NAME is kind:name or a unique name)\n"
     "  run PIPELINE [OPTIONS]     run a pipeline (options may come before or after it)\n"
-    "      --seed N --threads N --out DIR --resume DIR --checkpoint-every SECONDS\n"
+    "      --seed N --threads N --out DIR [--force] --resume DIR --checkpoint-every SECONDS\n"
+    "      --no-progress          no progress line on a terminal\n"
     "      --dump-pipeline        print the canonical pipeline on one line and exit\n"
     "\n"
     "PIPELINE is `kind:name key=value ! kind:name ...` as arguments, one quoted string,\n"
@@ -21,7 +22,8 @@ static const char usage[] =
     "plugins are searched in --plugin-path, BLO_PLUGIN_PATH (colon list), the build tree\n"
     "(when run from it), " BLO_PLUGINS_INSTALL_DIR " and ~/.local/share/blo-1/plugins.\n"
     "\n"
-    "exit status: 0 ok, 1 run failed, 2 usage error (unknown name, bad pipeline, bad option).\n";
+    "exit status: 0 ok, 1 run failed, 2 usage error (unknown name, bad pipeline, bad option),\n"
+    "130 interrupted (Ctrl-C; results.json and a checkpoint for --resume are written).\n";
 
 /* Removes every --plugin-path DIR / --plugin-path=DIR from argv (they may
  * appear anywhere) into dirs; returns the new argc, or -1 on a missing DIR. */
