@@ -28,6 +28,8 @@ static int64_t col_rows(const conv_geom *g) { return g->c / g->groups * g->kh * 
  * gradient is summed in CONV_CHUNKS fixed partial sums so the result does
  * not depend on the number of threads. */
 #define CONV_CHUNKS 8
+/* Multiply-adds below which a conv stays on one thread (fork cost). */
+#define CONV_PAR_MIN (1 << 18)
 
 static int conv_threads(void) { return omp_get_max_threads(); }
 
@@ -100,7 +102,7 @@ static void col2im_add(float *gx, const float *col, const conv_geom *g, int gi)
 void conv2d_forward(float *y, const float *x, const float *w, const conv_geom *g, float *scratch)
 {
     const int64_t og = g->o / g->groups, k = col_rows(g), p = g->ho * g->wo;
-    #pragma omp parallel for schedule(static)
+    #pragma omp parallel for schedule(static) if (g->n * k * p * og >= CONV_PAR_MIN)
     for (int64_t n = 0; n < g->n; n++) {
         float *col = scratch + (int64_t)omp_get_thread_num() * k * p;
         for (int gi = 0; gi < g->groups; gi++) {
@@ -116,7 +118,7 @@ void conv2d_forward(float *y, const float *x, const float *w, const conv_geom *g
 void conv2d_backward_input(float *gx, const float *gy, const float *w, const conv_geom *g, float *scratch)
 {
     const int64_t og = g->o / g->groups, k = col_rows(g), p = g->ho * g->wo, img = g->c * g->h * g->w;
-    #pragma omp parallel for schedule(static)
+    #pragma omp parallel for schedule(static) if (g->n * k * p * og >= CONV_PAR_MIN)
     for (int64_t n = 0; n < g->n; n++) {
         float *col = scratch + (int64_t)omp_get_thread_num() * k * p;
         memset(gx + n * img, 0, (size_t)img * sizeof(float));
@@ -136,7 +138,7 @@ void conv2d_backward_weight(float *gw, const float *x, const float *gy, const co
     const int64_t chunks = g->n < CONV_CHUNKS ? g->n : CONV_CHUNKS;
     float *partial = scratch + (int64_t)conv_threads() * k * p;
     /* chunk 0 accumulates in gw itself, chunk j > 0 in partial[j-1] */
-    #pragma omp parallel for schedule(static)
+    #pragma omp parallel for schedule(static) if (g->n * k * p * og >= CONV_PAR_MIN)
     for (int64_t j = 0; j < chunks; j++) {
         float *col = scratch + (int64_t)omp_get_thread_num() * k * p;
         float *acc = j == 0 ? gw : partial + (j - 1) * nw;

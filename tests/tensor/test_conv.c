@@ -108,10 +108,10 @@ static void check_random_cases(gboolean transposed, gboolean second_order, int t
     }
 }
 
-Test(conv, conv2d_gradients) { check_random_cases(FALSE, FALSE, 16, 2); }
-Test(conv, conv_transpose2d_gradients) { check_random_cases(TRUE, FALSE, 16, 3); }
-Test(conv, conv2d_hessian_vector_products) { check_random_cases(FALSE, TRUE, 10, 4); }
-Test(conv, conv_transpose2d_hessian_vector_products) { check_random_cases(TRUE, TRUE, 10, 5); }
+Test(conv, conv2d_gradients) { check_random_cases(FALSE, FALSE, 10, 2); }
+Test(conv, conv_transpose2d_gradients) { check_random_cases(TRUE, FALSE, 10, 3); }
+Test(conv, conv2d_hessian_vector_products) { check_random_cases(FALSE, TRUE, 8, 4); }
+Test(conv, conv_transpose2d_hessian_vector_products) { check_random_cases(TRUE, TRUE, 8, 5); }
 
 Test(conv, transposed_conv_is_adjoint_of_conv)
 {
