@@ -2,7 +2,7 @@
  * gradients (first order and recorded) and Hessian-vector products against
  * finite differences over random shapes and options, and a second-order
  * check of a small CNN. */
-#include "conv_reference.h"
+#include "reference.h"
 #include "hvp_check.h"
 
 #include <criterion/criterion.h>
