@@ -1,25 +1,23 @@
 #!/usr/bin/python3
-"""PyTorch reference for bench_cnn: the same CNN training step at batch 128.
+"""PyTorch side of bench_cnn: the same CNN training step at batch 128.
 
-Usage: bench_cnn.py THREADS STEPS
-prints 'torch_ms: X' and 'torch_cpu_ms: Y': median wall and process-CPU
-milliseconds per step.
-Exit 77 (skipped) when torch is missing.
+usage: bench_cnn.py cnn THREADS  ->  prints "torch_ms: <best ms per step>"
+(timing rule shared with torch_bench.py); exit 77 when torch is missing.
 """
 import sys
-import time
 
 try:
     import torch
     import torch.nn.functional as F
-except ImportError:
-    print("torch is not installed for /usr/bin/python3: skipping")
+except ImportError as e:
+    print(f"torch not available: {e}")
     sys.exit(77)
+
+from torch_bench import best_ms
 
 
 def main():
-    threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-    steps = int(sys.argv[2]) if len(sys.argv) > 2 else 20
+    threads = int(sys.argv[2])
     torch.set_num_threads(threads)
     torch.manual_seed(0)
     x = torch.randn(128, 1, 28, 28)
@@ -32,8 +30,7 @@ def main():
     b3 = torch.zeros(128, requires_grad=True)
     w4 = (torch.randn(10, 128) * 0.1).requires_grad_()
     b4 = torch.zeros(10, requires_grad=True)
-    params = [w1, b1, w2, b2, w3, b3, w4, b4]
-    opt = torch.optim.SGD(params, lr=0.01)
+    opt = torch.optim.SGD([w1, b1, w2, b2, w3, b3, w4, b4], lr=0.01)
 
     def step():
         # relu(maxpool(.)) == maxpool(relu(.)); both sides pool first
@@ -44,20 +41,8 @@ def main():
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
-        return loss
 
-    for _ in range(3):
-        step()
-    wall, cpu = [], []
-    for _ in range(steps):
-        t0, c0 = time.perf_counter(), time.process_time()
-        step()
-        wall.append(time.perf_counter() - t0)
-        cpu.append(time.process_time() - c0)
-    wall.sort()
-    cpu.sort()
-    print("torch_ms: %.4f" % (1000 * wall[len(wall) // 2]))
-    print("torch_cpu_ms: %.4f" % (1000 * cpu[len(cpu) // 2]))
+    print(f"torch_ms: {best_ms(step):.4f}")
 
 
 if __name__ == "__main__":
