@@ -99,19 +99,42 @@ static void col2im_add(float *gx, const float *col, const conv_geom *g, int gi)
 /* Per image and group: the col of one image stays in L2 between im2col and
  * its sgemm, and the sgemm writes NCHW directly (no transposes). */
 
-void conv2d_forward(float *y, const float *x, const float *w, const conv_geom *g, float *scratch)
+void conv2d_forward(float *y, const float *x, const float *w, const float *bias, const conv_geom *g,
+                    float *scratch)
 {
     const int64_t og = g->o / g->groups, k = col_rows(g), p = g->ho * g->wo;
     #pragma omp parallel for schedule(static) if (g->n * k * p * og >= CONV_PAR_MIN)
     for (int64_t n = 0; n < g->n; n++) {
         float *col = scratch + (int64_t)omp_get_thread_num() * k * p;
+        float *yn = y + n * g->o * p;
+        /* the bias initialises y and the sgemm accumulates (beta 1): the
+         * separate broadcast add and sgemm's own zeroing pass both go */
+        for (int64_t o = 0; bias && o < g->o; o++)
+            for (int64_t i = 0; i < p; i++)
+                yn[o * p + i] = bias[o];
         for (int gi = 0; gi < g->groups; gi++) {
             im2col(col, x + n * g->c * g->h * g->w, g, gi);
-            /* y_n,g [og, p] = w_g [og, k] @ col [k, p] */
+            /* y_n,g [og, p] (+)= w_g [og, k] @ col [k, p] */
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)og, (int)p, (int)k,
                         1.0f, w + gi * og * k, (int)k, col, (int)p,
-                        0.0f, y + (n * g->o + gi * og) * p, (int)p);
+                        bias ? 1.0f : 0.0f, yn + gi * og * p, (int)p);
         }
+    }
+}
+
+void conv2d_backward_bias(float *gb, const float *gy, const conv_geom *g)
+{
+    const int64_t p = g->ho * g->wo;
+    for (int64_t o = 0; o < g->o; o++) {
+        double acc = 0.0;
+        for (int64_t n = 0; n < g->n; n++) {
+            const float *row = gy + (n * g->o + o) * p;
+            float s = 0.0f;
+            for (int64_t i = 0; i < p; i++)
+                s += row[i];
+            acc += s;
+        }
+        gb[o] = (float)acc;
     }
 }
 
@@ -163,7 +186,7 @@ void conv2d_backward_weight(float *gw, const float *x, const float *gy, const co
  *   conv_w(x, u)     -> w   d: gx = conv_t(u, g),   gu = conv(x, g)
  * so gradients of any order are again convolutions. */
 
-static blo_tensor *conv_op(blo_tensor *x, blo_tensor *w, const conv_geom *geom);
+static blo_tensor *conv_op(blo_tensor *x, blo_tensor *w, blo_tensor *b, const conv_geom *geom);
 static blo_tensor *conv_t_op(blo_tensor *u, blo_tensor *w, const conv_geom *geom);
 static blo_tensor *conv_w_op(blo_tensor *x, blo_tensor *u, const conv_geom *geom);
 
@@ -172,12 +195,31 @@ static float *conv_scratch(blo_graph *g, const conv_geom *geom)
     return blo__arena_alloc(g, (size_t)conv_scratch_floats(geom) * sizeof(float));
 }
 
+/* Records y = op(a, b[, bias]) with the geometry. */
 static void conv_record(blo_tensor *y, const char *name, blo_backward_fn bw, blo_tensor *a, blo_tensor *b,
-                        const conv_geom *geom)
+                        blo_tensor *bias, const conv_geom *geom)
 {
-    blo_tensor_node *n = blo__record(y, name, bw, 2, (blo_tensor *[]){a, b});
+    blo_tensor_node *n = blo__record(y, name, bw, bias ? 3 : 2, (blo_tensor *[]){a, b, bias});
     if (n)
         n->ptr = blo__arena_dup(y->graph, geom, sizeof *geom);
+}
+
+/* gy [n,o,ho,wo] summed to [o]; its adjoint broadcasts back. */
+static void channel_sum_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx)
+{
+    const blo_tensor *t = n->in[0];
+    gx[0] = blo_broadcast_to(blo_reshape(gy, BLO_SHAPE(1, t->shape[1], 1, 1)), t->ndim, t->shape);
+}
+
+static blo_tensor *channel_sum_op(blo_tensor *t, const conv_geom *geom)
+{
+    blo_graph *g = blo__graph_of(1, t);
+    blo_tensor *b = g ? blo__new(g, BLO_SHAPE(geom->o)) : NULL;
+    if (!b)
+        return NULL;
+    conv2d_backward_bias(b->data, t->data, geom);
+    blo__record(b, "conv2d_bias_grad", channel_sum_backward, 1, &t);
+    return b;
 }
 
 static void conv_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx)
@@ -187,13 +229,15 @@ static void conv_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx)
         gx[0] = conv_t_op(gy, n->in[1], geom);
     if (blo__wants(n, 1))
         gx[1] = conv_w_op(n->in[0], gy, geom);
+    if (n->n_in > 2 && blo__wants(n, 2))
+        gx[2] = channel_sum_op(gy, geom);
 }
 
 static void conv_t_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx)
 {
     const conv_geom *geom = n->ptr;
     if (blo__wants(n, 0))
-        gx[0] = conv_op(gy, n->in[1], geom);
+        gx[0] = conv_op(gy, n->in[1], NULL, geom);
     if (blo__wants(n, 1))
         gx[1] = conv_w_op(gy, n->in[0], geom);
 }
@@ -204,21 +248,21 @@ static void conv_w_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx)
     if (blo__wants(n, 0))
         gx[0] = conv_t_op(n->in[1], gy, geom);
     if (blo__wants(n, 1))
-        gx[1] = conv_op(n->in[0], gy, geom);
+        gx[1] = conv_op(n->in[0], gy, NULL, geom);
 }
 
-/* x [n,c,h,w], w [o,c/g,kh,kw] -> y [n,o,ho,wo] */
-static blo_tensor *conv_op(blo_tensor *x, blo_tensor *w, const conv_geom *geom)
+/* x [n,c,h,w], w [o,c/g,kh,kw], b [o] or NULL -> y [n,o,ho,wo] */
+static blo_tensor *conv_op(blo_tensor *x, blo_tensor *w, blo_tensor *b, const conv_geom *geom)
 {
-    blo_graph *g = blo__graph_of(2, x, w);
+    blo_graph *g = b ? blo__graph_of(3, x, w, b) : blo__graph_of(2, x, w);
     if (!g)
         return NULL;
     blo_tensor *y = blo__new(g, BLO_SHAPE(geom->n, geom->o, geom->ho, geom->wo));
     float *scratch = conv_scratch(g, geom);
     if (!y || !scratch)
         return NULL;
-    conv2d_forward(y->data, x->data, w->data, geom, scratch);
-    conv_record(y, "blo_conv2d", conv_backward, x, w, geom);
+    conv2d_forward(y->data, x->data, w->data, b ? b->data : NULL, geom, scratch);
+    conv_record(y, "blo_conv2d", conv_backward, x, w, b, geom);
     return y;
 }
 
@@ -233,7 +277,7 @@ static blo_tensor *conv_t_op(blo_tensor *u, blo_tensor *w, const conv_geom *geom
     if (!x || !scratch)
         return NULL;
     conv2d_backward_input(x->data, u->data, w->data, geom, scratch);
-    conv_record(x, "blo_conv_transpose2d", conv_t_backward, u, w, geom);
+    conv_record(x, "blo_conv_transpose2d", conv_t_backward, u, w, NULL, geom);
     return x;
 }
 
@@ -248,7 +292,7 @@ static blo_tensor *conv_w_op(blo_tensor *x, blo_tensor *u, const conv_geom *geom
     if (!w || !scratch)
         return NULL;
     conv2d_backward_weight(w->data, x->data, u->data, geom, scratch);
-    conv_record(w, "conv2d_weight_grad", conv_w_backward, x, u, geom);
+    conv_record(w, "conv2d_weight_grad", conv_w_backward, x, u, NULL, geom);
     return w;
 }
 
@@ -315,7 +359,7 @@ blo_tensor *blo_conv2d(blo_tensor *x, blo_tensor *w, blo_tensor *b, const blo_co
     if (geom.ho <= 0 || geom.wo <= 0)
         return blo__fail(g, BLO_ERROR_SHAPE, "blo_conv2d: kernel %s (dilated) is larger than the padded input %s",
                          blo__shape_str(w), blo__shape_str(x));
-    return add_channel_bias(conv_op(x, w, &geom), b);
+    return conv_op(x, w, b, &geom);
 }
 
 blo_tensor *blo_conv_transpose2d(blo_tensor *x, blo_tensor *w, blo_tensor *b, const blo_conv2d_opts *opts)

@@ -31,8 +31,12 @@ int64_t conv_transpose_out_size(int64_t in, int64_t k, int stride, int pad, int 
 /* Floats of scratch the conv kernels need for geometry g. */
 int64_t conv_scratch_floats(const conv_geom *g);
 
-/* y [n,o,ho,wo] = conv(x [n,c,h,w], w [o,c/g,kh,kw]); y is overwritten. */
-void conv2d_forward(float *y, const float *x, const float *w, const conv_geom *g, float *scratch);
+/* y [n,o,ho,wo] = conv(x [n,c,h,w], w [o,c/g,kh,kw]) + bias [o] (may be
+ * NULL); y is overwritten. */
+void conv2d_forward(float *y, const float *x, const float *w, const float *bias, const conv_geom *g,
+                    float *scratch);
+/* gb [o] = sum of gy [n,o,ho,wo] over n, ho, wo (the bias gradient). */
+void conv2d_backward_bias(float *gb, const float *gy, const conv_geom *g);
 /* gx [n,c,h,w] = conv^T(gy [n,o,ho,wo], w): the transposed conv; overwritten. */
 void conv2d_backward_input(float *gx, const float *gy, const float *w, const conv_geom *g, float *scratch);
 /* gw [o,c/g,kh,kw] = d<gy, conv(x, w)>/dw; overwritten. */

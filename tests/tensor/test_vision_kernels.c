@@ -67,7 +67,7 @@ Test(vision_kernels, conv_forward_matches_direct_convolution)
                       ny = g.n * g.o * g.ho * g.wo;
         float *x = rand_array(nx), *w = rand_array(nw), *y = g_new(float, ny), *ref = g_new(float, ny);
         float *scratch = g_new(float, conv_scratch_floats(&g));
-        conv2d_forward(y, x, w, &g, scratch);
+        conv2d_forward(y, x, w, NULL, &g, scratch);
         conv_reference(ref, x, w, &g);
         for (int64_t i = 0; i < ny; i++)
             cr_assert(fabsf(y[i] - ref[i]) < 1e-4f, "trial %d at %ld: %g vs %g", trial, (long)i, y[i], ref[i]);
@@ -85,7 +85,7 @@ Test(vision_kernels, conv_backward_kernels_are_adjoints)
         float *x = rand_array(nx), *w = rand_array(nw), *gy = rand_array(ny), *y = g_new(float, ny);
         float *gx = g_new(float, nx), *gw = g_new(float, nw);
         float *scratch = g_new(float, conv_scratch_floats(&g));
-        conv2d_forward(y, x, w, &g, scratch);
+        conv2d_forward(y, x, w, NULL, &g, scratch);
         conv2d_backward_input(gx, gy, w, &g, scratch);
         conv2d_backward_weight(gw, x, gy, &g, scratch);
         const double lhs = dot(gy, y, ny);
