@@ -33,6 +33,23 @@ static int64_t col_rows(const conv_geom *g) { return g->c / g->groups * g->kh * 
 
 static int conv_threads(void) { return omp_get_max_threads(); }
 
+/* Every sgemm of a conv runs on one OpenBLAS thread: the parallelism is over
+ * images, and OpenBLAS's rounding depends on its own thread split (as in
+ * gemm.c).  Returns whether the thread count must be restored. */
+static gboolean blas_serial_begin(void)
+{
+    const gboolean toggle = blo_get_threads() != 1 && !omp_in_parallel();
+    if (toggle)
+        openblas_set_num_threads(1);
+    return toggle;
+}
+
+static void blas_serial_end(gboolean toggled)
+{
+    if (toggled)
+        openblas_set_num_threads(blo_get_threads());
+}
+
 int64_t conv_scratch_floats(const conv_geom *g)
 {
     const int64_t partials = (CONV_CHUNKS - 1) * g->o * col_rows(g);
@@ -103,6 +120,7 @@ void conv2d_forward(float *y, const float *x, const float *w, const float *bias,
                     float *scratch)
 {
     const int64_t og = g->o / g->groups, k = col_rows(g), p = g->ho * g->wo;
+    const gboolean toggled = blas_serial_begin();
     #pragma omp parallel for schedule(static) if (g->n * k * p * og >= CONV_PAR_MIN)
     for (int64_t n = 0; n < g->n; n++) {
         float *col = scratch + (int64_t)omp_get_thread_num() * k * p;
@@ -120,6 +138,7 @@ void conv2d_forward(float *y, const float *x, const float *w, const float *bias,
                         bias ? 1.0f : 0.0f, yn + gi * og * p, (int)p);
         }
     }
+    blas_serial_end(toggled);
 }
 
 void conv2d_backward_bias(float *gb, const float *gy, const conv_geom *g)
@@ -141,6 +160,7 @@ void conv2d_backward_bias(float *gb, const float *gy, const conv_geom *g)
 void conv2d_backward_input(float *gx, const float *gy, const float *w, const conv_geom *g, float *scratch)
 {
     const int64_t og = g->o / g->groups, k = col_rows(g), p = g->ho * g->wo, img = g->c * g->h * g->w;
+    const gboolean toggled = blas_serial_begin();
     #pragma omp parallel for schedule(static) if (g->n * k * p * og >= CONV_PAR_MIN)
     for (int64_t n = 0; n < g->n; n++) {
         float *col = scratch + (int64_t)omp_get_thread_num() * k * p;
@@ -153,6 +173,7 @@ void conv2d_backward_input(float *gx, const float *gy, const float *w, const con
             col2im_add(gx + n * img, col, g, gi);
         }
     }
+    blas_serial_end(toggled);
 }
 
 void conv2d_backward_weight(float *gw, const float *x, const float *gy, const conv_geom *g, float *scratch)
@@ -161,6 +182,7 @@ void conv2d_backward_weight(float *gw, const float *x, const float *gy, const co
     const int64_t chunks = g->n < CONV_CHUNKS ? g->n : CONV_CHUNKS;
     float *partial = scratch + (int64_t)conv_threads() * k * p;
     /* chunk 0 accumulates in gw itself, chunk j > 0 in partial[j-1] */
+    const gboolean toggled = blas_serial_begin();
     #pragma omp parallel for schedule(static) if (g->n * k * p * og >= CONV_PAR_MIN)
     for (int64_t j = 0; j < chunks; j++) {
         float *col = scratch + (int64_t)omp_get_thread_num() * k * p;
@@ -177,6 +199,7 @@ void conv2d_backward_weight(float *gw, const float *x, const float *gy, const co
     for (int64_t j = 1; j < chunks; j++)
         for (int64_t i = 0; i < nw; i++)
             gw[i] += partial[(j - 1) * nw + i];
+    blas_serial_end(toggled);
 }
 
 /* ---- differentiable ops ------------------------------------------------------

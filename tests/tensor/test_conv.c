@@ -193,3 +193,47 @@ Test(conv, cnn_hessian_vector_product_matches_finite_differences)
     cr_expect(hvp_check(cnn_loss, NULL, 2, in));
     gc_free(in, 2);
 }
+
+static float *copy_floats(const blo_tensor *t)
+{
+    float *c = g_new(float, t->numel);
+    memcpy(c, t->data, (size_t)t->numel * sizeof(float));
+    return c;
+}
+
+/* y, dL/dx, dL/dw, dL/db of a conv at `threads` threads into out[0..3]. */
+static void conv_grads_at(int threads, gc_input *in, float **out)
+{
+    blo_set_threads(threads);
+    blo_graph *g = blo_graph_new();
+    blo_tensor *leaves[3], *grads[3];
+    for (int i = 0; i < 3; i++)
+        leaves[i] = blo_leaf(g, in[i].data, in[i].ndim, in[i].shape, TRUE);
+    blo_tensor *y = blo_conv2d(leaves[0], leaves[1], leaves[2], &(blo_conv2d_opts){.pad_h = 1, .pad_w = 1});
+    cr_assert_not_null(y);
+    cr_assert(blo_grad(blo_dot(y, y), leaves, 3, grads, FALSE, NULL));
+    out[0] = copy_floats(y);
+    for (int i = 0; i < 3; i++)
+        out[1 + i] = copy_floats(grads[i]);
+    blo_graph_free(g);
+}
+
+Test(conv, results_do_not_depend_on_the_thread_count)
+{
+    blo_rng r;
+    blo_rng_seed(&r, 9);
+    gc_input in[3];
+    gc_alloc_uniform(&in[0], &r, -1, 1, 4, (int64_t[]){16, 8, 12, 12});
+    gc_alloc_uniform(&in[1], &r, -1, 1, 4, (int64_t[]){16, 8, 3, 3});
+    gc_alloc_uniform(&in[2], &r, -1, 1, 1, (int64_t[]){16});
+    float *one[4], *three[4];
+    conv_grads_at(1, in, one);
+    conv_grads_at(3, in, three);
+    const int64_t sizes[4] = {16 * 16 * 144, gc_numel(&in[0]), gc_numel(&in[1]), 16};
+    for (int k = 0; k < 4; k++) {
+        cr_expect(memcmp(one[k], three[k], (size_t)sizes[k] * sizeof(float)) == 0, "output %d differs", k);
+        g_free(one[k]), g_free(three[k]);
+    }
+    blo_set_threads(1);
+    gc_free(in, 3);
+}
