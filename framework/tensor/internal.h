@@ -44,8 +44,21 @@
  *      Use differentiable ops on n->in[k], n->out, n->saved[k] and gy.
  *   6. Add the file to framework/tensor/meson.build, a gradcheck to
  *      tests/tensor/ (see tests/tensor/gradcheck.h).
- * Ops never modify their inputs in place, and never abort: errors go to the
- * graph's sticky GError (first one wins) and the op returns NULL.
+ * Ops never modify their inputs (nor gy) in place, and never abort: errors go
+ * to the graph's sticky GError (first one wins) and the op returns NULL.
+ *
+ * Conventions
+ * - Matrix products: blo__sgemm (never cblas_sgemm directly: thread-count
+ *   independent results), or blo__matmul_t when the product must be
+ *   differentiable (transposes by flags, not copies).
+ * - Piecewise-constant derivatives (masks: relu, max, pooling argmax,
+ *   dropout) are constant tensors (no node) applied with blo__mul_const(),
+ *   which is differentiable in its first argument only: exact second order.
+ * - A first-order fused backward must equal the composite one; gradcheck()
+ *   checks both paths (create_graph FALSE and TRUE).
+ * - Views sharing data: blo_reshape and contiguous slices/blo_view return
+ *   tensors over their input's memory; arena tensors are immutable once an
+ *   op returned them.
  */
 #ifndef BLO_FRAMEWORK_TENSOR_INTERNAL_H
 #define BLO_FRAMEWORK_TENSOR_INTERNAL_H
@@ -135,6 +148,8 @@ gboolean blo__same_shape(const blo_tensor *a, const blo_tensor *b);
 const char *blo__shape_str(const blo_tensor *a);
 /* Normalise a possibly negative axis; -1 and a sticky error when out of range. */
 int      blo__axis(blo_graph *g, const char *op, int axis, int ndim);
+/* a viewed as [outer, len, inner] around `axis` (len = extent of axis). */
+void     blo__split_axis(const blo_tensor *a, int axis, int64_t *outer, int64_t *len, int64_t *inner);
 /* NumPy broadcast of two shapes; FALSE (and error naming op) if incompatible. */
 gboolean blo__broadcast_shape(blo_graph *g, const char *op, const blo_tensor *a,
                               const blo_tensor *b, int *ndim, int64_t *shape);
