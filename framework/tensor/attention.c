@@ -17,7 +17,7 @@ void causal_fill(float *y, const float *x, int64_t planes, int64_t t, int64_t s,
 void rope_forward(float *y, const float *x, int64_t planes, int64_t t, int64_t d, int64_t pos0,
                   float theta, float sign)
 {
-    #pragma omp parallel for schedule(static) if (planes * t * d >= 32768)
+    VK_PARALLEL_FOR_IF(planes * t * d >= 32768)
     for (int64_t pl = 0; pl < planes; pl++)
         for (int64_t i = 0; i < t; i++)
             for (int64_t j = 0; j < d / 2; j++) {

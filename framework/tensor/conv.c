@@ -9,12 +9,19 @@
 #include "internal.h"
 
 #include <cblas.h>
-#include <omp.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#else
+static int omp_get_max_threads(void) { return 1; }
+static int omp_get_thread_num(void) { return 0; }
+static int omp_in_parallel(void) { return 0; }
+#endif
 
 int64_t conv_out_size(int64_t in, int64_t k, int stride, int pad, int dil)
 {
-    return (in + 2 * (int64_t)pad - (int64_t)dil * (k - 1) - 1) / stride + 1;
+    const int64_t room = in + 2 * (int64_t)pad - (int64_t)dil * (k - 1) - 1;
+    return room < 0 ? 0 : room / stride + 1;   /* C division truncates towards 0 */
 }
 
 int64_t conv_transpose_out_size(int64_t in, int64_t k, int stride, int pad, int dil, int out_pad)
@@ -121,7 +128,7 @@ void conv2d_forward(float *y, const float *x, const float *w, const float *bias,
 {
     const int64_t og = g->o / g->groups, k = col_rows(g), p = g->ho * g->wo;
     const gboolean toggled = blas_serial_begin();
-    #pragma omp parallel for schedule(static) if (g->n * k * p * og >= CONV_PAR_MIN)
+    VK_PARALLEL_FOR_IF(g->n * k * p * og >= CONV_PAR_MIN)
     for (int64_t n = 0; n < g->n; n++) {
         float *col = scratch + (int64_t)omp_get_thread_num() * k * p;
         float *yn = y + n * g->o * p;
@@ -167,7 +174,7 @@ void conv2d_backward_input(float *gx, const float *gy, const float *w, const con
 {
     const int64_t og = g->o / g->groups, k = col_rows(g), p = g->ho * g->wo, img = g->c * g->h * g->w;
     const gboolean toggled = blas_serial_begin();
-    #pragma omp parallel for schedule(static) if (g->n * k * p * og >= CONV_PAR_MIN)
+    VK_PARALLEL_FOR_IF(g->n * k * p * og >= CONV_PAR_MIN)
     for (int64_t n = 0; n < g->n; n++) {
         float *col = scratch + (int64_t)omp_get_thread_num() * k * p;
         memset(gx + n * img, 0, (size_t)img * sizeof(float));
@@ -189,7 +196,7 @@ void conv2d_backward_weight(float *gw, const float *x, const float *gy, const co
     float *partial = scratch + (int64_t)conv_threads() * k * p;
     /* chunk 0 accumulates in gw itself, chunk j > 0 in partial[j-1] */
     const gboolean toggled = blas_serial_begin();
-    #pragma omp parallel for schedule(static) if (g->n * k * p * og >= CONV_PAR_MIN)
+    VK_PARALLEL_FOR_IF(g->n * k * p * og >= CONV_PAR_MIN)
     for (int64_t j = 0; j < chunks; j++) {
         float *col = scratch + (int64_t)omp_get_thread_num() * k * p;
         float *acc = j == 0 ? gw : partial + (j - 1) * nw;

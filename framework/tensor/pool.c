@@ -56,7 +56,7 @@ static int64_t window_argmax_slow(const float *xp, int64_t h, int64_t w, int64_t
 void max_pool2d_forward(float *y, int64_t *idx, const float *x, int64_t planes, int64_t h, int64_t w,
                         int64_t ho, int64_t wo, int k, int s, int p)
 {
-    #pragma omp parallel for schedule(static) if (planes * h * w >= 32768)
+    VK_PARALLEL_FOR_IF(planes * h * w >= 32768)
     for (int64_t pl = 0; pl < planes; pl++) {
         const float *xp = x + pl * h * w;
         float *yp = y + pl * ho * wo;
@@ -86,7 +86,7 @@ void avg_pool2d_forward(float *y, const float *x, int64_t planes, int64_t h, int
                         int64_t ho, int64_t wo, int k, int s, int p)
 {
     const float inv = 1.0f / (float)(k * k);
-    #pragma omp parallel for schedule(static) if (planes * h * w >= 32768)
+    VK_PARALLEL_FOR_IF(planes * h * w >= 32768)
     for (int64_t pl = 0; pl < planes; pl++) {
         const float *xp = x + pl * h * w;
         for (int64_t oy = 0; oy < ho; oy++)
@@ -108,7 +108,7 @@ void avg_pool2d_adjoint(float *gx, const float *gy, int64_t planes, int64_t h, i
 {
     const float inv = 1.0f / (float)(k * k);
     memset(gx, 0, (size_t)(planes * h * w) * sizeof(float));
-    #pragma omp parallel for schedule(static) if (planes * h * w >= 32768)
+    VK_PARALLEL_FOR_IF(planes * h * w >= 32768)
     for (int64_t pl = 0; pl < planes; pl++) {
         float *gp = gx + pl * h * w;
         for (int64_t oy = 0; oy < ho; oy++)

@@ -65,7 +65,7 @@ void resize_bilinear_forward(float *y, const float *x, int64_t planes, int64_t h
                              int64_t ho, int64_t wo, gboolean align_corners)
 {
     taps t = taps_new(h, w, ho, wo, align_corners);
-    #pragma omp parallel for schedule(static) if (planes * ho * wo >= 32768)
+    VK_PARALLEL_FOR_IF(planes * ho * wo >= 32768)
     for (int64_t pl = 0; pl < planes; pl++) {
         const float *xp = x + pl * h * w;
         float *yp = y + pl * ho * wo;
@@ -88,7 +88,7 @@ void resize_bilinear_adjoint(float *gx, const float *gy, int64_t planes, int64_t
 {
     taps t = taps_new(h, w, ho, wo, align_corners);
     memset(gx, 0, (size_t)(planes * h * w) * sizeof(float));
-    #pragma omp parallel for schedule(static) if (planes * ho * wo >= 32768)
+    VK_PARALLEL_FOR_IF(planes * ho * wo >= 32768)
     for (int64_t pl = 0; pl < planes; pl++) {
         float *gp = gx + pl * h * w;
         const float *yp = gy + pl * ho * wo;

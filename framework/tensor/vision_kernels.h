@@ -13,6 +13,15 @@
 #include <stdint.h>
 #include <glib.h>
 
+/* `for` loops over independent items, parallel when `cond` holds (small
+ * loops stay on one thread: forking costs more than they do). */
+#ifdef _OPENMP
+#define VK_PRAGMA(x) _Pragma(#x)
+#define VK_PARALLEL_FOR_IF(cond) VK_PRAGMA(omp parallel for schedule(static) if (cond))
+#else
+#define VK_PARALLEL_FOR_IF(cond)
+#endif
+
 /* ---- convolution geometry ------------------------------------------------
  * The conv maps the "input space" x [n, c, h, w] to the "output space"
  * y [n, o, ho, wo] with weight w [o, c/groups, kh, kw].  The transposed conv
@@ -26,7 +35,8 @@ typedef struct conv_geom {
 
 /* Output extent of a conv along one axis; <= 0 when the kernel does not fit. */
 int64_t conv_out_size(int64_t in, int64_t k, int stride, int pad, int dil);
-/* Input extent of a transposed conv producing `out`... inverse of the above. */
+/* Output extent of a transposed conv along one axis (the input extent of the
+ * conv it is the adjoint of, plus out_pad). */
 int64_t conv_transpose_out_size(int64_t in, int64_t k, int stride, int pad, int dil, int out_pad);
 /* Floats of scratch the conv kernels need for geometry g. */
 int64_t conv_scratch_floats(const conv_geom *g);

@@ -154,6 +154,10 @@ Test(conv, shape_errors_are_reported)
     cr_assert_null(blo_conv2d(x, blo_zeros(g, BLO_SHAPE(4, 3, 7, 7)), NULL, NULL));
     cr_assert_not_null(blo_graph_error(g));
     blo_graph_reset(g);
+    cr_assert_null(blo_conv2d(blo_zeros(g, BLO_SHAPE(1, 1, 4, 4)), blo_zeros(g, BLO_SHAPE(1, 1, 5, 5)), NULL,
+                              &(blo_conv2d_opts){.stride_h = 2, .stride_w = 2}));
+    cr_assert_not_null(blo_graph_error(g));
+    blo_graph_reset(g);
     x = blo_zeros(g, BLO_SHAPE(1, 3, 5, 5));
     cr_assert_null(blo_conv_transpose2d(x, blo_zeros(g, BLO_SHAPE(3, 2, 3, 3)), NULL,
                                         &(blo_conv2d_opts){.stride_h = 2, .output_pad_h = 2}));

@@ -97,6 +97,8 @@ Test(vision_kernels, conv_backward_kernels_are_adjoints)
 
 Test(vision_kernels, transposed_conv_size_inverts_conv_size)
 {
+    cr_assert_eq(conv_out_size(4, 5, 2, 0, 1), 0, "a kernel larger than the input never fits");
+    cr_assert_eq(conv_out_size(5, 5, 2, 0, 1), 1);
     for (int64_t in = 1; in < 12; in++)
         for (int k = 1; k < 4; k++)
             for (int s = 1; s < 4; s++)
