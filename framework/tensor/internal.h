@@ -97,6 +97,7 @@ struct blo_tensor_node {
     const void *ptr;
     uint32_t id;                    /* position on the tape */
     uint64_t want;                  /* bit k: engine needs gx[k] (set before backward) */
+    uint64_t sunk;                  /* bit k: gx[k] went to a gradient sink (engine) */
 };
 
 /* Tensor flags (blo_tensor.flags). */
@@ -140,6 +141,12 @@ static inline gboolean blo__wants(const blo_tensor_node *n, int k)
 {
     return (n->want >> k) & 1u;
 }
+/* First-order fast path (autodiff.c): when input k is a view (blo_view) of a
+ * flat leaf whose gradient the engine is building, the floats of that slice
+ * of the gradient (in[k]->numel of them), else NULL.  A backward that gets a
+ * sink must ADD gx[k] into it (e.g. sgemm with beta = 1) and leave gx[k]
+ * NULL.  Never non-NULL while recording. */
+float *blo__grad_sink(blo_tensor_node *n, int k);
 
 /* ---- shapes (shape.c) ------------------------------------------------------ */
 int64_t  blo__numel(int ndim, const int64_t *shape);

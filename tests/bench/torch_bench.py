@@ -31,7 +31,7 @@ def main():
     mode, threads = sys.argv[1], int(sys.argv[2])
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    batch = {"linear128": 128, "mlp128": 128, "mlp5000": 5000, "hvp1000": 1000}[mode]
+    batch = {"linear128": 128, "mlp128": 128, "mlp5000": 5000, "hvp1000": 1000, "hvp128": 128}[mode]
     x = torch.randn(batch, 784)
     y = torch.randint(0, 10, (batch,))
     if mode == "linear128":
@@ -39,7 +39,7 @@ def main():
     else:
         model = torch.nn.Sequential(torch.nn.Linear(784, 300), torch.nn.ReLU(), torch.nn.Linear(300, 10))
     params = list(model.parameters())
-    if mode == "hvp1000":
+    if mode.startswith("hvp"):
         vs = [torch.randn_like(p) for p in params]
 
         def step():
