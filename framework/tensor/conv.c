@@ -63,7 +63,18 @@ int64_t conv_scratch_floats(const conv_geom *g)
     return (int64_t)conv_threads() * col_rows(g) * g->ho * g->wo + partials;
 }
 
-/* col [cg*kh*kw, ho*wo] <- image x [c, h, w], channels of group gi */
+/* Output columns [*lo, *hi) whose input column ox*sw + ix0 lies inside
+ * [0, w): the rest reads padding. */
+static void valid_columns(const conv_geom *g, int64_t ix0, int64_t *lo, int64_t *hi)
+{
+    *lo = ix0 >= 0 ? 0 : (-ix0 + g->sw - 1) / g->sw;
+    *hi = g->w - 1 - ix0 < 0 ? 0 : (g->w - 1 - ix0) / g->sw + 1;
+    *lo = MIN(*lo, g->wo);
+    *hi = CLAMP(*hi, *lo, g->wo);
+}
+
+/* col [cg*kh*kw, ho*wo] <- image x [c, h, w], channels of group gi.  Each
+ * row is padding | a (strided) copy | padding: no per-element bounds checks. */
 static void im2col(float *col, const float *x, const conv_geom *g, int gi)
 {
     const int64_t cg = g->c / g->groups, p = g->ho * g->wo, rows = col_rows(g);
@@ -71,6 +82,8 @@ static void im2col(float *col, const float *x, const conv_geom *g, int gi)
         const int64_t c = r / (g->kh * g->kw), ki = (r / g->kw) % g->kh, kj = r % g->kw;
         const float *src = x + (gi * cg + c) * g->h * g->w;
         const int64_t ix0 = -g->pw + kj * g->dw;
+        int64_t lo, hi;
+        valid_columns(g, ix0, &lo, &hi);
         float *d = col + r * p;
         for (int64_t oy = 0; oy < g->ho; oy++, d += g->wo) {
             const int64_t iy = oy * g->sh - g->ph + ki * g->dh;
@@ -78,16 +91,17 @@ static void im2col(float *col, const float *x, const conv_geom *g, int gi)
                 memset(d, 0, (size_t)g->wo * sizeof(float));
                 continue;
             }
-            const float *s = src + iy * g->w;
-            if (g->sw == 1 && ix0 >= 0 && ix0 + g->wo <= g->w) {
-                for (int64_t ox = 0; ox < g->wo; ox++)
-                    d[ox] = s[ix0 + ox];
-                continue;
-            }
-            for (int64_t ox = 0; ox < g->wo; ox++) {
-                const int64_t ix = ox * g->sw + ix0;
-                d[ox] = (ix >= 0 && ix < g->w) ? s[ix] : 0.0f;
-            }
+            const float *s = src + iy * g->w + ix0;
+            for (int64_t ox = 0; ox < lo; ox++)
+                d[ox] = 0.0f;
+            if (g->sw == 1)
+                for (int64_t ox = lo; ox < hi; ox++)
+                    d[ox] = s[ox];
+            else
+                for (int64_t ox = lo; ox < hi; ox++)
+                    d[ox] = s[ox * g->sw];
+            for (int64_t ox = hi; ox < g->wo; ox++)
+                d[ox] = 0.0f;
         }
     }
 }
@@ -100,22 +114,20 @@ static void col2im_add(float *gx, const float *col, const conv_geom *g, int gi)
         const int64_t c = r / (g->kh * g->kw), ki = (r / g->kw) % g->kh, kj = r % g->kw;
         float *dst = gx + (gi * cg + c) * g->h * g->w;
         const int64_t ix0 = -g->pw + kj * g->dw;
+        int64_t lo, hi;
+        valid_columns(g, ix0, &lo, &hi);
         const float *s = col + r * p;
         for (int64_t oy = 0; oy < g->ho; oy++, s += g->wo) {
             const int64_t iy = oy * g->sh - g->ph + ki * g->dh;
             if (iy < 0 || iy >= g->h)
                 continue;
-            float *d = dst + iy * g->w;
-            if (g->sw == 1 && ix0 >= 0 && ix0 + g->wo <= g->w) {
-                for (int64_t ox = 0; ox < g->wo; ox++)
-                    d[ix0 + ox] += s[ox];
-                continue;
-            }
-            for (int64_t ox = 0; ox < g->wo; ox++) {
-                const int64_t ix = ox * g->sw + ix0;
-                if (ix >= 0 && ix < g->w)
-                    d[ix] += s[ox];
-            }
+            float *d = dst + iy * g->w + ix0;
+            if (g->sw == 1)
+                for (int64_t ox = lo; ox < hi; ox++)
+                    d[ox] += s[ox];
+            else
+                for (int64_t ox = lo; ox < hi; ox++)
+                    d[ox * g->sw] += s[ox];
         }
     }
 }
