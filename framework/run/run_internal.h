@@ -33,6 +33,9 @@ typedef struct blo_run_options {
     const char *out_dir;         /* NULL: write nothing */
     double checkpoint_every_s;   /* solver seconds between checkpoints; <= 0 never */
     gboolean progress;           /* draw the progress line on stderr */
+    int64_t eval_every;          /* > 0: every K steps (and at step 0 and the last step) put the
+                                  * objective's evaluate() metrics and the elapsed "solver_s" into
+                                  * the trace; the evaluation's time is not solver time */
 } blo_run_options;
 
 /* Assemble a resolved pipeline (taken over, freed with the run or on error):
