@@ -100,16 +100,6 @@ static int parse_args(int argc, char **argv, run_args *a)
     return 0;
 }
 
-static gboolean dir_is_empty(const char *path)
-{
-    GDir *d = g_dir_open(path, 0, NULL);
-    if (!d)
-        return TRUE;
-    gboolean empty = g_dir_read_name(d) == NULL;
-    g_dir_close(d);
-    return empty;
-}
-
 /* out/YYYYmmdd-HHMMSS, with -2, -3, ... when that exists already. */
 static char *default_out_dir(void)
 {
@@ -203,7 +193,7 @@ int blo_cmd_run(blo_registry *r, int argc, char **argv)
     }
     if (!a.out)
         a.out = default_out_dir();
-    if (!a.force && !dir_is_empty(a.out)) {
+    if (!a.force && !blo_host_dir_is_empty(a.out)) {
         code = usage("output folder '%s' is not empty (use --force to write into it, "
                      "or --resume to continue a run there)", a.out);
         goto out;

@@ -57,6 +57,9 @@ blo_pipeline *blo_host_args_pipeline(const blo_host_args *a, GError **error);
  * so cmd_run.c never sees --dump-pipeline. */
 int          blo_host_dump_pipeline(blo_registry *r, const blo_host_args *a);
 
+/* TRUE when PATH is missing or has no entries (an output folder safe to use). */
+gboolean     blo_host_dir_is_empty(const char *path);
+
 /* "blo-host: message" on stderr. */
 void         blo_host_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
