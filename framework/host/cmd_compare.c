@@ -216,7 +216,8 @@ static blo_run_status run_one(blo_compare_row *row, blo_pipeline *p, const blo_r
         run = blo_run_new(p, &opts, &error);   /* takes p over, also on error */
     }
     if (run) {
-        fprintf(stderr, "blo-host: compare: %s ...\n", row->name);
+        if (base->progress)
+            fprintf(stderr, "blo-host: compare: %s ...\n", row->name);
         status = blo_run_execute(run, &error);
         const blo_metrics *m = blo_run_metrics(run);
         guint i = 0;
