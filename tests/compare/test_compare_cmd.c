@@ -171,3 +171,24 @@ Test(compare, run_eval_every_traces_metrics)
     remove_tree(dir);
     g_free(dir);
 }
+
+/* A solver that fails (NaN) is a failed row; the others still run; exit 1. */
+Test(compare, failing_solver_keeps_the_others)
+{
+    char *dir = temp_dir(), *out = g_build_filename(dir, "cmp", NULL);
+    host_result r = host_run("compare", "objective:t4", "n=10", "--solvers",
+                             "solver:meha alpha=1e6 eta=1e6 beta=1e6 steps=50 ; " BDA, "--out", out,
+                             "--no-progress", "--threads", "1", NULL);
+    cr_assert_eq(r.status, 1, "stderr: %s", r.err);
+    cr_assert(strstr(r.err, "meha: step"), "%s", r.err);
+    char *csv = read_text(out, "compare.csv");
+    cr_assert(strstr(csv, "\nmeha,failed,") && strstr(csv, "\nbda,completed,20,"), "%s", csv);
+    g_free(csv);
+    char *md = read_text(out, "compare.md");
+    cr_assert(strstr(md, "not finite"), "the failure message is in the settings list: %s", md);
+    g_free(md);
+    host_result_clear(&r);
+    remove_tree(dir);
+    g_free(out);
+    g_free(dir);
+}
