@@ -38,10 +38,12 @@ static void data_ranges(const blo_plot *p, const blo_plot_series *s, guint ns, r
     for (guint i = 0; i < ns; i++)
         for (guint k = 0; k < s[i].n; k++) {
             double x = s[i].x[k], y = s[i].y[k];
-            if (!usable(x, y) || (p->log_y && y <= 0))
+            if (!usable(x, y))
                 continue;
             rx->hi = fmax(rx->hi, x);
             rx->lo = fmin(rx->lo, x);
+            if (p->log_y && y <= 0)     /* drawn at the bottom edge, not a range */
+                continue;
             ry->lo = fmin(ry->lo, plot_y(p, y, 0));
             ry->hi = fmax(ry->hi, plot_y(p, y, 0));
         }

@@ -9,7 +9,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$dest"
 for k in 1 2 3 4 5; do
-    "$build/framework/host/blo-host" compare "share/pipelines/compare-t$k.blo" --out "$tmp/t$k" \
+    "$build/framework/host/blo-host" compare "share/pipelines/compare/compare-t$k.blo" --out "$tmp/t$k" \
         --threads 1 --no-progress >/dev/null
     for ext in md csv svg; do
         cp "$tmp/t$k/compare.$ext" "$dest/t$k.$ext"
