@@ -20,7 +20,7 @@
 
 #define COMPARE_VALUE_OPTS \
     ((const char *const[]){ "--solvers", "--out", "--seed", "--threads", "--eval-every", "--plot-metric", NULL })
-#define COMPARE_FLAG_OPTS ((const char *const[]){ "--force", "--no-progress", NULL })
+#define COMPARE_FLAG_OPTS ((const char *const[]){ "--force", "--no-progress", "--dump-pipeline", NULL })
 #define DEFAULT_EVAL_EVERY 10
 
 typedef struct compare_job {
@@ -35,7 +35,8 @@ static int usage(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fputs("\nusage: blo-host compare PROBLEM... --solvers \"SOLVER ; SOLVER ; ...\" --out DIR\n"
           "       blo-host compare FILE --out DIR      (FILE holds \"PROBLEM ; SOLVER ; ...\")\n"
-          "       [--seed N] [--threads N] [--eval-every K] [--plot-metric KEY] [--force] [--no-progress]\n",
+          "       [--seed N] [--threads N] [--eval-every K] [--plot-metric KEY] [--force] [--no-progress]\n"
+          "       [--dump-pipeline]   (print each solver's canonical pipeline and exit)\n",
           stderr);
     return BLO_EXIT_USAGE;
 }
@@ -315,7 +316,8 @@ int blo_cmd_compare(blo_registry *r, int argc, char **argv)
     job.report.plot_metric = blo_host_args_get(&a, "--plot-metric");
     if (!job.report.plot_metric || !*job.report.plot_metric)
         job.report.plot_metric = "x_rel_error";
-    if (!(out = blo_host_args_get(&a, "--out")) || !*out) {
+    gboolean dump = blo_host_args_get(&a, "--dump-pipeline") != NULL;
+    if (!dump && (!(out = blo_host_args_get(&a, "--out")) || !*out)) {
         usage("%s", "--out DIR is required (the runs go to DIR/<solver>/, the tables to DIR/compare.*)");
         goto done;
     }
@@ -325,6 +327,15 @@ int blo_cmd_compare(blo_registry *r, int argc, char **argv)
     }
     if (!build_job(&job, &a, r, &error)) {
         blo_host_error("compare: %s", error->message);
+        goto done;
+    }
+    if (dump) {   /* validate a list without running it: one canonical pipeline per line */
+        for (guint i = 0; i < job.pipelines->len; i++) {
+            char *line = blo_pipeline_to_string(job.pipelines->pdata[i]);
+            printf("%s\n", line);
+            g_free(line);
+        }
+        code = BLO_EXIT_OK;
         goto done;
     }
     if (!blo_host_args_get(&a, "--force") && !blo_host_dir_is_empty(out)) {

@@ -18,6 +18,7 @@ static const char usage[] =
     "  compare FILE --out DIR     several solvers on one problem (FILE: \"PROBLEM ; SOLVER ; ...\");\n"
     "                             DIR/<solver>/ per run, DIR/compare.{csv,json,md,svg}\n"
     "      --seed N --threads N --eval-every K (default 10) --plot-metric KEY --force\n"
+    "      --dump-pipeline        print each solver's canonical pipeline, one a line, and exit\n"
     "\n"
     "PIPELINE is `kind:name key=value ! kind:name ...` as arguments, one quoted string,\n"
     "or a file (.blo, same grammar, # comments).  A component-valued parameter takes\n"

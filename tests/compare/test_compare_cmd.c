@@ -192,3 +192,23 @@ Test(compare, failing_solver_keeps_the_others)
     g_free(out);
     g_free(dir);
 }
+
+/* The reference comparisons parse and resolve: ten pipelines each, all on the file's problem. */
+Test(compare, reference_files_resolve)
+{
+    for (int k = 1; k <= 5; k++) {
+        char *file = g_strdup_printf("%s/compare-t%d.blo", COMPARE_FILES_DIR, k);
+        char *objective = g_strdup_printf("objective:t%d ", k);
+        host_result r = host_run("compare", file, "--dump-pipeline", NULL);
+        cr_assert_eq(r.status, 0, "%s: %s", file, r.err);
+        char **lines = g_strsplit(g_strchomp(r.out), "\n", -1);
+        cr_assert_eq(g_strv_length(lines), 10, "%s: MEHA and nine classic solvers:\n%s", file, r.out);
+        for (char **l = lines; *l; l++)
+            cr_assert(g_str_has_prefix(*l, objective) && strstr(*l, " ! solver:"), "%s: %s", file, *l);
+        cr_assert(strstr(lines[0], "! solver:meha "), "%s: MEHA first", file);
+        g_strfreev(lines);
+        host_result_clear(&r);
+        g_free(objective);
+        g_free(file);
+    }
+}
