@@ -1,7 +1,7 @@
 /* blo-host run: parse options and the pipeline, run it, print the metrics.
  *
  *   blo-host run PIPELINE... [--seed N] [--threads N] [--out DIR] [--force]
- *                [--checkpoint-every SECONDS] [--no-progress]
+ *                [--checkpoint-every SECONDS] [--eval-every K] [--no-progress]
  *   blo-host run --resume DIR
  *
  * Options may come before or after the pipeline (split by host_args.c;
@@ -24,6 +24,7 @@ typedef struct run_args {
     gboolean force;
     gboolean no_progress;
     double checkpoint_every;
+    gint64 eval_every;
     blo_host_args host;     /* options and pipeline tokens, split by host_args.c */
 } run_args;
 
@@ -32,7 +33,8 @@ static int usage(const char *fmt, const char *arg)
     fputs("blo-host: run: ", stderr);
     fprintf(stderr, fmt, arg);
     fputs("\nusage: blo-host run PIPELINE... [--seed N] [--threads N] [--out DIR] [--force]\n"
-          "                    [--checkpoint-every SECONDS] [--dump-pipeline] [--no-progress]\n"
+          "                    [--checkpoint-every SECONDS] [--eval-every K] [--dump-pipeline]\n"
+          "                    [--no-progress]\n"
           "       blo-host run --resume DIR\n", stderr);
     return BLO_EXIT_USAGE;
 }
@@ -76,6 +78,11 @@ static int parse_args(int argc, char **argv, run_args *a)
             return usage("--checkpoint-every expects seconds >= 0 (0: only on Ctrl-C), got '%s'", v);
         a->checkpoint_every = num;
     }
+    if ((v = blo_host_args_get(&a->host, "--eval-every"))) {
+        if (!parse_number(v, 0, 1e15, &num) || num != (double)(gint64)num)
+            return usage("--eval-every expects a step count >= 0 (0: never), got '%s'", v);
+        a->eval_every = (gint64)num;
+    }
     a->force = blo_host_args_get(&a->host, "--force") != NULL;
     a->no_progress = blo_host_args_get(&a->host, "--no-progress") != NULL;
     a->out = g_strdup(blo_host_args_get(&a->host, "--out"));
@@ -91,16 +98,6 @@ static int parse_args(int argc, char **argv, run_args *a)
     if (a->resume && a->out && strcmp(a->out, a->resume) != 0)
         return usage("--resume continues in its own folder; drop --out '%s'", a->out);
     return 0;
-}
-
-static gboolean dir_is_empty(const char *path)
-{
-    GDir *d = g_dir_open(path, 0, NULL);
-    if (!d)
-        return TRUE;
-    gboolean empty = g_dir_read_name(d) == NULL;
-    g_dir_close(d);
-    return empty;
 }
 
 /* out/YYYYmmdd-HHMMSS, with -2, -3, ... when that exists already. */
@@ -149,7 +146,7 @@ static int run_in_dir(blo_registry *r, run_args *a, blo_pipeline *p)
     GError *error = NULL;
     blo_run_options opts = {
         .seed = (uint64_t)a->seed, .threads = a->threads, .out_dir = a->out,
-        .checkpoint_every_s = a->checkpoint_every, .progress = !a->no_progress,
+        .checkpoint_every_s = a->checkpoint_every, .progress = !a->no_progress, .eval_every = a->eval_every,
     };
     blo_run *run = p ? blo_run_new(p, &opts, &error) : blo_run_resume(a->resume, r, &opts, &error);
     if (!run) {
@@ -196,7 +193,7 @@ int blo_cmd_run(blo_registry *r, int argc, char **argv)
     }
     if (!a.out)
         a.out = default_out_dir();
-    if (!a.force && !dir_is_empty(a.out)) {
+    if (!a.force && !blo_host_dir_is_empty(a.out)) {
         code = usage("output folder '%s' is not empty (use --force to write into it, "
                      "or --resume to continue a run there)", a.out);
         goto out;

@@ -14,6 +14,7 @@
 int blo_cmd_list(blo_registry *r, int argc, char **argv);
 int blo_cmd_info(blo_registry *r, int argc, char **argv);
 int blo_cmd_run(blo_registry *r, int argc, char **argv);
+int blo_cmd_compare(blo_registry *r, int argc, char **argv);
 
 /* ---- shared argv handling (host_args.c) --------------------------------
  * Options (tokens starting with "--") may come before or after the pipeline.
@@ -32,7 +33,7 @@ typedef struct blo_host_args {
 
 /* Options of `blo-host run` that take a value. */
 #define BLO_HOST_RUN_VALUE_OPTS \
-    ((const char *const[]){ "--seed", "--threads", "--out", "--resume", "--checkpoint-every", "--plugin-path", NULL })
+    ((const char *const[]){ "--seed", "--threads", "--out", "--resume", "--checkpoint-every", "--eval-every", "--plugin-path", NULL })
 
 /* Flags of `blo-host run` (no value); cmd_run.c may add its own here. */
 #define BLO_HOST_RUN_FLAG_OPTS ((const char *const[]){ "--dump-pipeline", "--force", "--no-progress", NULL })
@@ -55,6 +56,9 @@ blo_pipeline *blo_host_args_pipeline(const blo_host_args *a, GError **error);
  * (0, or 2 with the reason on stderr).  main.c calls this before blo_cmd_run,
  * so cmd_run.c never sees --dump-pipeline. */
 int          blo_host_dump_pipeline(blo_registry *r, const blo_host_args *a);
+
+/* TRUE when PATH is missing or has no entries (an output folder safe to use). */
+gboolean     blo_host_dir_is_empty(const char *path);
 
 /* "blo-host: message" on stderr. */
 void         blo_host_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);

@@ -107,3 +107,13 @@ int blo_host_dump_pipeline(blo_registry *r, const blo_host_args *a)
     g_error_free(err);
     return BLO_EXIT_USAGE;
 }
+
+gboolean blo_host_dir_is_empty(const char *path)
+{
+    GDir *d = g_dir_open(path, 0, NULL);
+    if (!d)
+        return TRUE;
+    gboolean empty = g_dir_read_name(d) == NULL;
+    g_dir_close(d);
+    return empty;
+}

@@ -13,7 +13,13 @@ static const char usage[] =
     "  run PIPELINE [OPTIONS]     run a pipeline (options may come before or after it)\n"
     "      --seed N --threads N --out DIR [--force] --resume DIR --checkpoint-every SECONDS\n"
     "      --no-progress          no progress line on a terminal\n"
+    "      --eval-every K         put the objective's metrics into trace.csv every K steps\n"
     "      --dump-pipeline        print the canonical pipeline on one line and exit\n"
+    "  compare PROBLEM --solvers \"SOLVER ; SOLVER ; ...\" --out DIR\n"
+    "  compare FILE --out DIR     several solvers on one problem (FILE: \"PROBLEM ; SOLVER ; ...\");\n"
+    "                             DIR/<solver>/ per run, DIR/compare.{csv,json,md,svg}\n"
+    "      --seed N --threads N --eval-every K (default 10) --plot-metric KEY --force\n"
+    "      --dump-pipeline        print each solver's canonical pipeline, one a line, and exit\n"
     "\n"
     "PIPELINE is `kind:name key=value ! kind:name ...` as arguments, one quoted string,\n"
     "or a file (.blo, same grammar, # comments).  A component-valued parameter takes\n"
@@ -51,6 +57,8 @@ static int run_command(blo_registry *r, int argc, char **argv)
         return blo_cmd_list(r, argc, argv);
     if (strcmp(cmd, "info") == 0)
         return blo_cmd_info(r, argc, argv);
+    if (strcmp(cmd, "compare") == 0)
+        return blo_cmd_compare(r, argc, argv);
     /* run: --dump-pipeline is answered here, without running anything. */
     blo_host_args a = { 0 };
     GError *err = NULL;
@@ -91,8 +99,9 @@ int main(int argc, char **argv)
         printf("blo-host %s (libblo %s, plugin ABI %d.%d)\n", BLO_VERSION, blo_version(), BLO_ABI_MAJOR,
                BLO_ABI_MINOR);
         rc = BLO_EXIT_OK;
-    } else if (strcmp(args[0], "list") != 0 && strcmp(args[0], "info") != 0 && strcmp(args[0], "run") != 0) {
-        blo_host_error("unknown command '%s' (expected list, info or run; see --help)", args[0]);
+    } else if (strcmp(args[0], "list") != 0 && strcmp(args[0], "info") != 0 && strcmp(args[0], "run") != 0 &&
+               strcmp(args[0], "compare") != 0) {
+        blo_host_error("unknown command '%s' (expected list, info, run or compare; see --help)", args[0]);
     } else {
         g_ptr_array_add(dirs, NULL);
         blo_registry *r = blo_registry_new();

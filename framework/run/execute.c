@@ -76,6 +76,37 @@ static gboolean evaluate(blo_run *run, gboolean components, GError **error)
     return ok;
 }
 
+/* --eval-every: the objective's metrics at the current point, with the solver
+ * time so far, into the current trace row.  Runs outside the timed step. */
+static gboolean trace_evaluation(blo_run *run, GError **error)
+{
+    if (!run->objective || !blo_object_objective(run->objective)->evaluate)
+        return TRUE;
+    blo_metrics *m = blo_metrics_new();
+    gboolean ok = blo_object_objective(run->objective)->evaluate(blo_object_self(run->objective),
+                                                                 run->x, run->y, m, error);
+    if (ok) {
+        blo_ctx_trace(run->ctx, "solver_s", run->solver_s);
+        for (guint i = 0; i < blo_metrics_len(m); i++)
+            blo_ctx_trace(run->ctx, blo_metrics_key(m, i), blo_metrics_value(m, i));
+    } else {
+        g_prefix_error(error, "objective:%s: evaluate: ", blo_object_component(run->objective)->name);
+    }
+    blo_metrics_free(m);
+    return ok;
+}
+
+/* A step-0 row with the starting point's metrics, so error curves start at t = 0. */
+static gboolean trace_start(blo_run *run, GError **error)
+{
+    if (run->opts.eval_every <= 0 || run->iteration != 0)
+        return TRUE;
+    blo_ctx_trace_begin_row(run->ctx, 0);
+    gboolean ok = trace_evaluation(run, error);
+    blo_ctx_trace_end_row(run->ctx);
+    return ok;
+}
+
 /* The loop; returns how it ended and sets *step_error on failure. */
 static blo_run_status step_loop(blo_run *run, GError **step_error)
 {
@@ -89,6 +120,10 @@ static blo_run_status step_loop(blo_run *run, GError **step_error)
     blo_progress pr;
     blo_progress_init(&pr, run->opts.progress, run->iteration);
     blo_run_status status = BLO_RUN_COMPLETED;
+    if (!trace_start(run, step_error)) {
+        blo_progress_finish(&pr, run->ctx);
+        return BLO_RUN_FAILED;
+    }
     char *label = g_strdup_printf("solver:%s", blo_object_component(run->solver)->name);
     blo_ctx_set_label(run->ctx, label);
     g_free(label);
@@ -113,6 +148,13 @@ static blo_run_status step_loop(blo_run *run, GError **step_error)
             break;
         }
         run->iteration++;
+        int64_t k = run->opts.eval_every;
+        if (k > 0 && (run->iteration % k == 0 || st == BLO_STEP_DONE || run->iteration == planned) &&
+            !trace_evaluation(run, step_error)) {
+            blo_ctx_trace_end_row(run->ctx);
+            status = BLO_RUN_FAILED;
+            break;
+        }
         blo_ctx_trace_end_row(run->ctx);
         blo_progress_update(&pr, run->ctx, run->iteration, planned, FALSE);
         if (st == BLO_STEP_DONE)

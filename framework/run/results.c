@@ -5,6 +5,7 @@
 #include "json_writer.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <sys/resource.h>
 
 static gboolean write_out_file(const blo_run *run, const char *file, const GString *text, GError **error)
@@ -44,12 +45,21 @@ static void append_components(GString *j, const blo_node *n, gboolean *first)
     }
 }
 
-static int64_t peak_rss_bytes(void)
+int64_t blo_peak_rss_bytes(void)
 {
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) != 0)
         return -1;
     return (int64_t)ru.ru_maxrss * 1024;   /* Linux reports KiB */
+}
+
+gboolean blo_peak_rss_reset(void)
+{
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    if (!f)
+        return FALSE;
+    gboolean ok = fputs("5", f) >= 0;
+    return fclose(f) == 0 && ok;
 }
 
 gboolean blo_run_write_results(blo_run *run, blo_run_status status, GError **error)
@@ -93,7 +103,7 @@ gboolean blo_run_write_results(blo_run *run, blo_run_status status, GError **err
     g_string_append(j, ", \"total_s\": ");
     blo_json_append_number(j, total_s);
     g_string_append(j, "},\n");
-    g_string_append_printf(j, "  \"peak_rss_bytes\": %" G_GINT64_FORMAT ",\n", peak_rss_bytes());
+    g_string_append_printf(j, "  \"peak_rss_bytes\": %" G_GINT64_FORMAT ",\n", blo_peak_rss_bytes());
     append_key(j, "  ", "started_at");
     blo_json_append_string(j, run->started_at);
     g_string_append(j, ",\n");

@@ -258,6 +258,7 @@ int64_t blo_run_dim_x(const blo_run *run) { return run->dim_x; }
 int64_t blo_run_dim_y(const blo_run *run) { return run->dim_y; }
 int64_t blo_run_iteration(const blo_run *run) { return run->iteration; }
 const blo_metrics *blo_run_metrics(const blo_run *run) { return run->metrics; }
+double blo_run_solver_seconds(const blo_run *run) { return run->solver_s; }
 
 blo_problem *blo_run_problem(blo_run *run, GError **error)
 {

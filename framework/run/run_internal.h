@@ -33,6 +33,9 @@ typedef struct blo_run_options {
     const char *out_dir;         /* NULL: write nothing */
     double checkpoint_every_s;   /* solver seconds between checkpoints; <= 0 never */
     gboolean progress;           /* draw the progress line on stderr */
+    int64_t eval_every;          /* > 0: every K steps (and at step 0 and the last step) put the
+                                  * objective's evaluate() metrics and the elapsed "solver_s" into
+                                  * the trace; the evaluation's time is not solver time */
 } blo_run_options;
 
 /* Assemble a resolved pipeline (taken over, freed with the run or on error):
@@ -53,6 +56,15 @@ blo_run_status blo_run_execute(blo_run *run, GError **error);
 /* Metrics of the last execute (NULL before). */
 const blo_metrics *blo_run_metrics(const blo_run *run);
 const char *blo_run_status_name(blo_run_status s);
+/* Seconds spent inside the solver's step() (what results.json calls solver_s). */
+double blo_run_solver_seconds(const blo_run *run);
+
+/* Peak resident memory of the process (results.json "peak_rss_bytes"), -1 if
+ * unknown; the reset lowers the high-water mark to the current size
+ * (/proc/self/clear_refs, Linux) so the next peak is one run's; FALSE when the
+ * system does not allow it and the peak stays the process's so far. */
+int64_t  blo_peak_rss_bytes(void);
+gboolean blo_peak_rss_reset(void);
 
 G_END_DECLS
 
