@@ -11,7 +11,8 @@
 #include <omp.h>
 #endif
 
-enum { TILE_FLOPS = 1 << 22, TILE_MIN = 128, TILE_ALIGN = 16, TILE_MAX = 8 };
+/* Each extra tile re-packs the shared operand, so tiles stay large. */
+enum { TILE_FLOPS = 1 << 22, TILE_MIN = 192, TILE_ALIGN = 16, TILE_MAX = 8 };
 
 /* Number of tiles along a dimension of extent `dim` for a product of `work`
  * multiply-adds: a function of the shape only. */
@@ -35,11 +36,17 @@ void blo__sgemm(gboolean ta, gboolean tb, int64_t M, int64_t N, int64_t K, float
     int64_t step = (dim + tiles - 1) / tiles;
     step = (step + TILE_ALIGN - 1) / TILE_ALIGN * TILE_ALIGN;
     tiles = (dim + step - 1) / step;
-    int old = openblas_get_num_threads();
-    if (old != 1)
+    /* OpenBLAS runs each tile on one thread; its own thread count (used by
+     * plugins calling cblas directly) is restored from blo_get_threads()
+     * rather than read back, so concurrent toggles cannot leave it at 1. */
+    gboolean toggle = blo_get_threads() != 1;
+#ifdef _OPENMP
+    toggle = toggle && !omp_in_parallel();
+#endif
+    if (toggle)
         openblas_set_num_threads(1);
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) if (tiles > 1)
+#pragma omp parallel for schedule(dynamic, 1) if (tiles > 1)
 #endif
     for (int64_t t = 0; t < tiles; t++) {
         int64_t lo = t * step, len = MIN(dim, lo + step) - lo;
@@ -53,6 +60,6 @@ void blo__sgemm(gboolean ta, gboolean tb, int64_t M, int64_t N, int64_t K, float
                         C + lo, (int)ldc);
         }
     }
-    if (old != 1)
-        openblas_set_num_threads(old);
+    if (toggle)
+        openblas_set_num_threads(blo_get_threads());
 }

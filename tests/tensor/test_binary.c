@@ -19,6 +19,19 @@ static const int64_t pairs[][2][4] = {
 };
 static const int pair_nd[][2] = {{2, 2}, {2, 0}, {2, 1}, {2, 3}, {4, 4}};
 
+/* A random shape and a random broadcast-compatible partner: some dims set
+ * to 1, some leading dims dropped, operands possibly swapped. */
+static void random_pair(blo_rng *r, int *nd0, int64_t *s0, int *nd1, int64_t *s1)
+{
+    int nd = 1 + (int)blo_rng_below(r, 4);
+    gc_random_shape(r, nd, 3, s0);
+    int drop = (int)blo_rng_below(r, (uint64_t)nd + 1);
+    for (int d = drop; d < nd; d++)
+        s1[d - drop] = blo_rng_below(r, 2) ? 1 : s0[d];
+    *nd0 = nd;
+    *nd1 = nd - drop;
+}
+
 static void check_binop(binop op, float lo, float hi)
 {
     blo_rng r;
@@ -28,6 +41,17 @@ static void check_binop(binop op, float lo, float hi)
         gc_alloc_uniform(&in[0], &r, lo, hi, pair_nd[p][0], pairs[p][0]);
         gc_alloc_uniform(&in[1], &r, lo, hi, pair_nd[p][1], pairs[p][1]);
         cr_expect(gradcheck(apply_binop, (void *)op, 2, in, NULL), "shape pair %zu", p);
+        gc_free(in, 2);
+    }
+    for (int k = 0; k < 6; k++) {
+        int nd[2];
+        int64_t s[2][4];
+        random_pair(&r, &nd[0], s[0], &nd[1], s[1]);
+        int swap = k & 1;
+        gc_input in[2];
+        gc_alloc_uniform(&in[0], &r, lo, hi, nd[swap], s[swap]);
+        gc_alloc_uniform(&in[1], &r, lo, hi, nd[!swap], s[!swap]);
+        cr_expect(gradcheck(apply_binop, (void *)op, 2, in, NULL), "random pair %d", k);
         gc_free(in, 2);
     }
 }

@@ -198,3 +198,31 @@ Test(second_order, third_derivative)
     }
     blo_graph_free(g);
 }
+
+/* More views of one flat vector than a node has inputs: the recorded
+ * gradient assembly chains scatter_add nodes.  f = sum_k k * view_k^2 per
+ * element, so H v = 2 k v elementwise. */
+Test(second_order, many_views_of_flat_vector)
+{
+    enum { V = 150 };
+    float x[V], v[V];
+    for (int i = 0; i < V; i++) {
+        x[i] = 0.01f * (float)i - 0.5f;
+        v[i] = 1.0f - 0.005f * (float)i;
+    }
+    blo_graph *g = blo_graph_new();
+    blo_tensor *t = blo_leaf(g, x, BLO_SHAPE(V), TRUE);
+    blo_tensor *f = blo_scalar(g, 0);
+    for (int k = 0; k < V; k++) {
+        blo_tensor *e = blo_view(t, k, BLO_SHAPE(1));
+        f = blo_add(f, blo_sum_all(blo_mul_scalar(blo_mul(e, e), (float)k)));
+    }
+    blo_tensor *gr, *hv;
+    cr_assert(blo_grad(f, &t, 1, &gr, TRUE, NULL));
+    cr_assert(blo_grad(blo_dot(gr, blo_leaf(g, v, BLO_SHAPE(V), FALSE)), &t, 1, &hv, FALSE, NULL));
+    for (int i = 0; i < V; i++) {
+        cr_expect_float_eq(gr->data[i], 2.0f * (float)i * x[i], 1e-4f, "gradient %d", i);
+        cr_expect_float_eq(hv->data[i], 2.0f * (float)i * v[i], 1e-4f, "Hv %d", i);
+    }
+    blo_graph_free(g);
+}

@@ -3,7 +3,8 @@
 #include <criterion/criterion.h>
 #include "gradcheck.h"
 
-enum { N = 256, K = 300, M = 200 };
+/* N * M above BLO__PAR_MIN so the elementwise and reduction loops run in parallel */
+enum { N = 512, K = 300, M = 300 };
 
 static void run(int threads, const float *a, float *b, float *loss, float *grad)
 {
