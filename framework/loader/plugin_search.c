@@ -39,10 +39,14 @@ static int load_tree(blo_registry *r, const char *dir, int depth)
         GError *reason = NULL;
         if (blo_registry_load_file_reason(r, path, &reason)) {
             loaded++;
-        } else {
-            blo_registry_report(r, path, reason);
-            g_error_free(reason);
+            continue;
         }
+        /* A broken file reached through two search dirs is reported once. */
+        char *real = realpath(path, NULL);
+        if (real == NULL || g_hash_table_add(r->reported, g_strdup(real)))
+            blo_registry_report(r, path, reason);
+        free(real);
+        g_error_free(reason);
     }
     g_ptr_array_unref(files);
     if (depth > 0) {

@@ -17,6 +17,7 @@ blo_registry *blo_registry_new(void)
     blo_registry *r = g_new0(blo_registry, 1);
     r->entries = g_ptr_array_new_with_free_func(registered_free);
     r->loaded = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    r->reported = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return r;
 }
 
@@ -28,6 +29,7 @@ void blo_registry_free(blo_registry *r)
         default_registry = NULL;
     g_ptr_array_unref(r->entries);
     g_hash_table_unref(r->loaded);
+    g_hash_table_unref(r->reported);
     g_free(r);
 }
 

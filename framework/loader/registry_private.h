@@ -9,6 +9,7 @@ G_BEGIN_DECLS
 struct blo_registry {
     GPtrArray *entries;        /* blo_registered*, owned */
     GHashTable *loaded;        /* realpath -> NULL: each .so loads once */
+    GHashTable *reported;      /* realpaths already reported broken by a directory scan */
     blo_plugin_problem_fn problem;
     void *problem_user;
 };

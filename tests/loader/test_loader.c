@@ -164,6 +164,11 @@ Test(loader, failing_init)
     expect_skipped("init-fail.so", "init() failed: fixture refuses to start");
 }
 
+Test(loader, default_outside_its_range)
+{
+    expect_skipped("bad-default.so", "component metric:fx-bad: default of parameter: steps=0: out of range");
+}
+
 Test(loader, not_an_elf_file)
 {
     expect_skipped("not-elf.so", "not a loadable plugin: not an ELF shared object");
@@ -195,6 +200,21 @@ Test(loader, same_file_through_two_dirs_is_not_a_duplicate)
     blo_registry_free(r);
     unlink(link);
     g_free(link);
+    remove_dir(dir);
+}
+
+Test(loader, broken_file_through_two_dirs_is_reported_once)
+{
+    char *bad_path = NULL;
+    char *dir = scenario_dir("bad-major.so", &bad_path);
+    blo_registry *r = blo_registry_new();
+    blo_registry_set_problem_handler(r, collect, NULL);
+    const char *dirs[] = { dir, dir, NULL };
+    blo_registry_load_default(r, dirs);
+    cr_assert_eq(problems->len, 1);
+    assert_good_loaded(r);
+    blo_registry_free(r);
+    g_free(bad_path);
     remove_dir(dir);
 }
 
