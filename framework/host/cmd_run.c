@@ -1,10 +1,11 @@
 /* blo-host run: parse options and the pipeline, run it, print the metrics.
  *
  *   blo-host run PIPELINE... [--seed N] [--threads N] [--out DIR] [--force]
- *                [--checkpoint-every SECONDS] [--dump-pipeline] [--no-progress]
+ *                [--checkpoint-every SECONDS] [--no-progress]
  *   blo-host run --resume DIR
  *
- * Options may come before or after the pipeline; `--` ends the options.
+ * Options may come before or after the pipeline (split by host_args.c;
+ * --dump-pipeline is answered in main.c before this runs).
  * Without --out the results go to out/YYYYmmdd-HHMMSS (a fresh folder). */
 #include "commands.h"
 #include "core/pipeline.h"
@@ -21,33 +22,24 @@ typedef struct run_args {
     char *out;
     char *resume;
     gboolean force;
-    gboolean dump;
     gboolean no_progress;
     double checkpoint_every;
-    GPtrArray *pipeline;    /* the non-option tokens */
+    blo_host_args host;     /* options and pipeline tokens, split by host_args.c */
 } run_args;
+
+static const char *const run_known_opts[] = {
+    "--seed", "--threads", "--out", "--resume", "--checkpoint-every", "--force", "--no-progress",
+    "--dump-pipeline", NULL,
+};
 
 static int usage(const char *fmt, const char *arg)
 {
-    fputs("blo-host run: ", stderr);
+    fputs("blo-host: run: ", stderr);
     fprintf(stderr, fmt, arg);
     fputs("\nusage: blo-host run PIPELINE... [--seed N] [--threads N] [--out DIR] [--force]\n"
           "                    [--checkpoint-every SECONDS] [--dump-pipeline] [--no-progress]\n"
           "       blo-host run --resume DIR\n", stderr);
-    return 2;
-}
-
-/* "--name=value" or "--name value"; *i advances past a separate value. */
-static const char *option_value(int argc, char **argv, int *i, const char *name)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return NULL;
-    if (argv[*i][n] == '=')
-        return argv[*i] + n + 1;
-    if (argv[*i][n] == '\0' && *i + 1 < argc)
-        return argv[++*i];
-    return NULL;
+    return BLO_EXIT_USAGE;
 }
 
 static gboolean parse_number(const char *s, double lo, double hi, double *out)
@@ -64,58 +56,44 @@ static gboolean parse_number(const char *s, double lo, double hi, double *out)
 /* Returns 0 on success, else the exit code (2) after printing the problem. */
 static int parse_args(int argc, char **argv, run_args *a)
 {
-    gboolean options_done = FALSE;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i], *v;
-        double num;
-        if (options_done || strncmp(arg, "--", 2) != 0) {
-            g_ptr_array_add(a->pipeline, (gpointer)arg);
-        } else if (strcmp(arg, "--") == 0) {
-            options_done = TRUE;
-        } else if (strcmp(arg, "--force") == 0) {
-            a->force = TRUE;
-        } else if (strcmp(arg, "--dump-pipeline") == 0) {
-            a->dump = TRUE;
-        } else if (strcmp(arg, "--no-progress") == 0) {
-            a->no_progress = TRUE;
-        } else if ((v = option_value(argc, argv, &i, "--seed"))) {
-            if (!parse_number(v, 0, 9007199254740992.0, &num) || num != (double)(gint64)num)
-                return usage("--seed expects a non-negative integer, got '%s'", v);
-            a->seed = (gint64)num;
-        } else if ((v = option_value(argc, argv, &i, "--threads"))) {
-            if (!parse_number(v, 0, 4096, &num) || num != (double)(int)num)
-                return usage("--threads expects an integer 0..4096 (0: all CPUs), got '%s'", v);
-            a->threads = (int)num;
-        } else if ((v = option_value(argc, argv, &i, "--checkpoint-every"))) {
-            if (!parse_number(v, 0, 1e9, &num))
-                return usage("--checkpoint-every expects seconds >= 0 (0: only on Ctrl-C), got '%s'", v);
-            a->checkpoint_every = num;
-        } else if ((v = option_value(argc, argv, &i, "--out"))) {
-            g_free(a->out);
-            a->out = g_strdup(v);
-        } else if ((v = option_value(argc, argv, &i, "--resume"))) {
-            g_free(a->resume);
-            a->resume = g_strdup(v);
-        } else {
-            return usage("unknown option or missing value: '%s'", arg);
-        }
+    GError *error = NULL;
+    if (!blo_host_args_split(argc, argv, 1, BLO_HOST_RUN_VALUE_OPTS, &a->host, &error)) {
+        int code = usage("%s", error->message);
+        g_error_free(error);
+        return code;
     }
-    if (a->resume && a->pipeline->len)
+    const char *v, *unknown = blo_host_args_unknown(&a->host, run_known_opts);
+    double num;
+    if (unknown)
+        return usage("unknown option '%s'", unknown);
+    if ((v = blo_host_args_get(&a->host, "--seed"))) {
+        if (!parse_number(v, 0, 9007199254740992.0, &num) || num != (double)(gint64)num)
+            return usage("--seed expects a non-negative integer, got '%s'", v);
+        a->seed = (gint64)num;
+    }
+    if ((v = blo_host_args_get(&a->host, "--threads"))) {
+        if (!parse_number(v, 0, 4096, &num) || num != (double)(int)num)
+            return usage("--threads expects an integer 0..4096 (0: all CPUs), got '%s'", v);
+        a->threads = (int)num;
+    }
+    if ((v = blo_host_args_get(&a->host, "--checkpoint-every"))) {
+        if (!parse_number(v, 0, 1e9, &num))
+            return usage("--checkpoint-every expects seconds >= 0 (0: only on Ctrl-C), got '%s'", v);
+        a->checkpoint_every = num;
+    }
+    a->force = blo_host_args_get(&a->host, "--force") != NULL;
+    a->no_progress = blo_host_args_get(&a->host, "--no-progress") != NULL;
+    a->out = g_strdup(blo_host_args_get(&a->host, "--out"));
+    a->resume = g_strdup(blo_host_args_get(&a->host, "--resume"));
+    GPtrArray *tokens = a->host.pipeline;
+    if (a->resume && tokens->len)
         return usage("--resume takes the pipeline from the checkpoint; do not give one ('%s')",
-                     (const char *)g_ptr_array_index(a->pipeline, 0));
-    if (!a->resume && a->pipeline->len == 0)
+                     (const char *)g_ptr_array_index(tokens, 0));
+    if (!a->resume && tokens->len == 0)
         return usage("%s", "no pipeline given");
     if (a->resume && a->out && strcmp(a->out, a->resume) != 0)
         return usage("--resume continues in its own folder; drop --out '%s'", a->out);
     return 0;
-}
-
-/* One argument naming an existing file is a pipeline file; otherwise tokens. */
-static blo_pipeline *parse_pipeline(GPtrArray *tokens, GError **error)
-{
-    if (tokens->len == 1 && g_file_test(g_ptr_array_index(tokens, 0), G_FILE_TEST_IS_REGULAR))
-        return blo_pipeline_parse_file(g_ptr_array_index(tokens, 0), error);
-    return blo_pipeline_parse_argv((int)tokens->len, (char *const *)tokens->pdata, error);
 }
 
 static gboolean dir_is_empty(const char *path)
@@ -178,7 +156,7 @@ static int run_in_dir(blo_registry *r, run_args *a, blo_pipeline *p)
     };
     blo_run *run = p ? blo_run_new(p, &opts, &error) : blo_run_resume(a->resume, r, &opts, &error);
     if (!run) {
-        fprintf(stderr, "blo-host run: %s\n", error->message);
+        blo_host_error("run: %s", error->message);
         int code = exit_code_for(error);
         g_error_free(error);
         return code;
@@ -189,11 +167,11 @@ static int run_in_dir(blo_registry *r, run_args *a, blo_pipeline *p)
     print_metrics(blo_run_metrics(run));
     int code = 0;
     if (status == BLO_RUN_FAILED) {
-        fprintf(stderr, "blo-host run: run failed: %s\n", error->message);
+        blo_host_error("run: run failed: %s", error->message);
         g_error_free(error);
         code = 1;
     } else if (status == BLO_RUN_INTERRUPTED) {
-        fprintf(stderr, "blo-host run: interrupted; continue with: blo-host run --resume %s\n", a->out);
+        blo_host_error("run: interrupted; continue with: blo-host run --resume %s", a->out);
         code = 130;
     }
     blo_run_free(run);
@@ -202,7 +180,7 @@ static int run_in_dir(blo_registry *r, run_args *a, blo_pipeline *p)
 
 int blo_cmd_run(blo_registry *r, int argc, char **argv)
 {
-    run_args a = { .checkpoint_every = BLO_DEFAULT_CHECKPOINT_EVERY_S, .pipeline = g_ptr_array_new() };
+    run_args a = { .checkpoint_every = BLO_DEFAULT_CHECKPOINT_EVERY_S };
     GError *error = NULL;
     blo_pipeline *p = NULL;
     int code = parse_args(argc, argv, &a);
@@ -213,16 +191,10 @@ int blo_cmd_run(blo_registry *r, int argc, char **argv)
         code = run_in_dir(r, &a, NULL);
         goto out;
     }
-    p = parse_pipeline(a.pipeline, &error);
+    p = blo_host_args_pipeline(&a.host, &error);
     if (!p || !blo_pipeline_resolve(p, r, &error)) {
-        fprintf(stderr, "blo-host run: %s\n", error->message);
-        code = exit_code_for(error) == 1 ? 2 : exit_code_for(error);
-        goto out;
-    }
-    if (a.dump) {
-        char *text = blo_pipeline_to_string(p);
-        printf("%s\n", text);
-        g_free(text);
+        blo_host_error("run: %s", error->message);
+        code = BLO_EXIT_USAGE;
         goto out;
     }
     if (!a.out)
@@ -233,7 +205,7 @@ int blo_cmd_run(blo_registry *r, int argc, char **argv)
         goto out;
     }
     if (g_mkdir_with_parents(a.out, 0755) != 0) {
-        fprintf(stderr, "blo-host run: cannot create output folder '%s': %s\n", a.out, g_strerror(errno));
+        blo_host_error("run: cannot create output folder '%s': %s", a.out, g_strerror(errno));
         code = 1;
         goto out;
     }
@@ -243,7 +215,7 @@ out:
     if (p)
         blo_pipeline_free(p);
     g_clear_error(&error);
-    g_ptr_array_free(a.pipeline, TRUE);
+    blo_host_args_clear(&a.host);
     g_free(a.out);
     g_free(a.resume);
     return code;
