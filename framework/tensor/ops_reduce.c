@@ -1,6 +1,7 @@
 /* Reductions: sum/mean over everything or one axis, max, var, dot.
  * Sums accumulate in double over a fixed partition (thread-count independent). */
 #include "internal.h"
+#include <blo/optim.h>
 #include <math.h>
 
 /* ---- whole-tensor -------------------------------------------------------------- */
@@ -49,21 +50,7 @@ blo_tensor *blo_dot(blo_tensor *a, blo_tensor *b)
     blo_tensor *y = blo__new(g, 0, NULL);
     if (!y)
         return NULL;
-    enum { BLOCK = 4096 };
-    int64_t n = a->numel, nb = (n + BLOCK - 1) / BLOCK;
-    double *part = g_new0(double, MAX(nb, 1));
-    BLO__PAR_FOR(n)
-    for (int64_t k = 0; k < nb; k++) {
-        double s = 0;
-        for (int64_t i = k * BLOCK; i < MIN(n, (k + 1) * BLOCK); i++)
-            s += (double)a->data[i] * b->data[i];
-        part[k] = s;
-    }
-    double s = 0;
-    for (int64_t k = 0; k < nb; k++)
-        s += part[k];
-    g_free(part);
-    y->data[0] = (float)s;
+    y->data[0] = (float)blo_vec_dot((size_t)a->numel, a->data, b->data);
     blo__record(y, "blo_dot", dot_backward, 2, (blo_tensor *[]){a, b});
     return y;
 }
