@@ -1,5 +1,5 @@
 /* Attention pieces: scaled scores, causal mask, rotary embedding. */
-#include "tensor/vision_kernels.h"
+#include "vision_kernels.h"
 
 #include <math.h>
 

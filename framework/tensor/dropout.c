@@ -1,5 +1,5 @@
 /* Inverted dropout: y = x * mask, mask drawn from the caller's blo_rng. */
-#include "tensor/vision_kernels.h"
+#include "vision_kernels.h"
 
 #include "blo/rng.h"
 

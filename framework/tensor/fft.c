@@ -9,7 +9,7 @@
  *   irfft2 = (1/hw) sum_k c_k Re(Y_k e^{+i theta}),
  *   rfft2^T(G)  = hw * irfft2(G / c),     irfft2^T(g) = rfft2(g) * c / hw.
  */
-#include "tensor/vision_kernels.h"
+#include "vision_kernels.h"
 
 #include "blo/error.h"
 

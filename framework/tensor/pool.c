@@ -4,7 +4,8 @@
  * scatter-add with the same indices (embedding.c); average pool is linear
  * and its backward is its adjoint kernel.
  */
-#include "tensor/vision_kernels.h"
+#include "vision_kernels.h"
+#include "index_ops.h"
 
 #include <math.h>
 #include <string.h>
@@ -85,4 +86,91 @@ void avg_pool2d_adjoint(float *gx, const float *gy, int64_t planes, int64_t h, i
                         gp[iy * w + ix] += g;
             }
     }
+}
+
+/* ---- differentiable ops ------------------------------------------------------ */
+
+/* Checks x and the window; fills ho/wo.  stride 0 means kernel. */
+static gboolean pool_check(blo_graph *g, const char *op, blo_tensor *x, int k, int *s, int p, int64_t *ho,
+                           int64_t *wo)
+{
+    if (*s == 0)
+        *s = k;
+    if (x->ndim != 4)
+        return blo__fail(g, BLO_ERROR_SHAPE, "%s: expected x [N,C,H,W], got %s", op, blo__shape_str(x)), FALSE;
+    if (k <= 0 || *s <= 0 || p < 0 || p > k / 2)
+        return blo__fail(g, BLO_ERROR_INVALID_ARG,
+                         "%s: kernel %d, stride %d, pad %d: need kernel > 0, stride >= 0, 0 <= pad <= kernel/2",
+                         op, k, *s, p), FALSE;
+    *ho = conv_out_size(x->shape[2], k, *s, p, 1);
+    *wo = conv_out_size(x->shape[3], k, *s, p, 1);
+    if (*ho <= 0 || *wo <= 0)
+        return blo__fail(g, BLO_ERROR_SHAPE, "%s: kernel %d does not fit the padded input %s", op, k,
+                         blo__shape_str(x)), FALSE;
+    return TRUE;
+}
+
+blo_tensor *blo_max_pool2d(blo_tensor *x, int kernel, int stride, int pad)
+{
+    blo_graph *g = blo__graph_of(1, x);
+    int64_t ho, wo;
+    if (!g || !pool_check(g, "blo_max_pool2d", x, kernel, &stride, pad, &ho, &wo))
+        return NULL;
+    const int64_t planes = x->shape[0] * x->shape[1], m = planes * ho * wo;
+    const int64_t shape[4] = {x->shape[0], x->shape[1], ho, wo};
+    blo_tensor *y = blo__new(g, 4, shape);
+    int64_t *idx = blo__arena_alloc(g, (size_t)m * sizeof(int64_t));
+    if (!y || !idx)
+        return NULL;
+    max_pool2d_forward(y->data, idx, x->data, planes, x->shape[2], x->shape[3], ho, wo, kernel, stride, pad);
+    /* y is the gather of x at the arg-max positions: record it as such */
+    blo__record_gather(y, x, idx, m, 1);
+    return y;
+}
+
+/* node i[]: 0 kernel, 1 stride, 2 pad, 3..6 shape of the input. */
+static void avg_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx);
+static void avg_adjoint_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx);
+
+/* forward (adjoint = FALSE): x [N,C,H,W] -> y [N,C,ho,wo]; adjoint: the reverse. */
+static blo_tensor *avg_op(blo_tensor *x, int k, int s, int p, const int64_t *out_shape, gboolean adjoint)
+{
+    blo_graph *g = blo__graph_of(1, x);
+    blo_tensor *y = g ? blo__new(g, 4, out_shape) : NULL;
+    if (!y)
+        return NULL;
+    const blo_tensor *big = adjoint ? y : x, *small = adjoint ? x : y;
+    const int64_t planes = x->shape[0] * x->shape[1];
+    if (adjoint)
+        avg_pool2d_adjoint(y->data, x->data, planes, big->shape[2], big->shape[3], small->shape[2],
+                           small->shape[3], k, s, p);
+    else
+        avg_pool2d_forward(y->data, x->data, planes, big->shape[2], big->shape[3], small->shape[2],
+                           small->shape[3], k, s, p);
+    blo_tensor_node *n = blo__record(y, adjoint ? "avg_pool2d_adjoint" : "blo_avg_pool2d",
+                                     adjoint ? avg_adjoint_backward : avg_backward, 1, &x);
+    if (n) {
+        n->i[0] = k, n->i[1] = s, n->i[2] = p;
+        memcpy(&n->i[3], x->shape, sizeof x->shape);
+    }
+    return y;
+}
+
+static void avg_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx)
+{
+    gx[0] = avg_op(gy, (int)n->i[0], (int)n->i[1], (int)n->i[2], &n->i[3], TRUE);
+}
+
+static void avg_adjoint_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx)
+{
+    gx[0] = avg_op(gy, (int)n->i[0], (int)n->i[1], (int)n->i[2], &n->i[3], FALSE);
+}
+
+blo_tensor *blo_avg_pool2d(blo_tensor *x, int kernel, int stride, int pad)
+{
+    blo_graph *g = blo__graph_of(1, x);
+    int64_t ho, wo;
+    if (!g || !pool_check(g, "blo_avg_pool2d", x, kernel, &stride, pad, &ho, &wo))
+        return NULL;
+    return avg_op(x, kernel, stride, pad, (int64_t[]){x->shape[0], x->shape[1], ho, wo}, FALSE);
 }

@@ -1,7 +1,7 @@
 /* Nearest and bilinear resize (NCHW) with PyTorch's coordinate rules.
  * Nearest is an index gather (embedding.c); bilinear is linear with a
  * separable 2-tap stencil, whose adjoint is written out below. */
-#include "tensor/vision_kernels.h"
+#include "vision_kernels.h"
 
 #include <math.h>
 #include <string.h>
