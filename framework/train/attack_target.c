@@ -84,6 +84,11 @@ void blo_learner_attack_target_set_kl(blo_attack_target *t, const float *ref_log
     ((learner_target *)t->user)->ref_logits = ref_logits;
 }
 
+void blo_learner_attack_target_set_y(blo_attack_target *t, const float *y)
+{
+    ((learner_target *)t->user)->y = y;
+}
+
 void blo_learner_attack_target_free(blo_attack_target *t)
 {
     if (!t)

@@ -300,6 +300,8 @@ blo_attack_target *blo_learner_attack_target_new(blo_object *learner, const floa
 /* ref_logits [B, C] is read at each call (keep it alive while attacking);
  * NULL switches back to cross-entropy. */
 void               blo_learner_attack_target_set_kl(blo_attack_target *t, const float *ref_logits);
+/* Points the target at other weights (same n_y), e.g. a proxy model's. */
+void               blo_learner_attack_target_set_y(blo_attack_target *t, const float *y);
 void               blo_learner_attack_target_free(blo_attack_target *t);
 
 typedef struct blo_attack_vtable {
