@@ -29,6 +29,7 @@ gboolean at_next_batch(void *self, blo_run *run, const float *w, blo_train_batch
         s->epoch_seen = 0;
     }
     blo_learner_attack_target_set_y(s->target, w);
+    s->batch_weights = w;
     if (s->method == AT_TRADES) {
         if (!clean_logits(s, b, w, error))
             return FALSE;
@@ -67,6 +68,11 @@ gboolean at_batch_loss_grad(void *self, const blo_train_batch *b, const float *w
     if (!value || !blo_graph_check(s->graph, error) || !blo_backward_into(value, wt, grad, error))
         return FALSE;
     *loss = value->data[0];
+    if (w == s->batch_weights) {
+        /* The training weights' loss is the epoch's running number. */
+        s->epoch_loss += *loss * (double)b->n;
+        s->epoch_seen += b->n;
+    }
     if (*loss != *loss || !blo_vec_all_finite((size_t)s->n_y, grad)) {
         g_set_error(error, BLO_ERROR, BLO_ERROR_NUMERIC, "%s: non-finite loss or gradient at epoch %" G_GINT64_FORMAT
                     " batch %" G_GINT64_FORMAT " (lower lr?)", s->name, b->epoch, b->index);

@@ -53,9 +53,12 @@ gboolean at_init(void *self, blo_run *run, GError **error)
     return TRUE;
 }
 
-/* Clean and PGD accuracy on the held-out slice, traced at the end of an epoch. */
-static gboolean trace_epoch_eval(at_solver *s, const float *y, GError **error)
+/* The epoch's mean loss, and clean and PGD accuracy on the held-out slice. */
+gboolean at_epoch_end(void *self, blo_run *run, const float *y, GError **error)
 {
+    at_solver *s = self;
+    if (s->epoch_seen > 0)   /* a wrapper evaluating other weights has no such number */
+        blo_ctx_trace(s->ctx, "epoch_loss", s->epoch_loss / (double)s->epoch_seen);
     if (!s->eval)
         return TRUE;
     double clean, robust;
@@ -78,14 +81,9 @@ blo_step_status at_step(void *self, blo_run *run, GError **error)
     if (!at_next_batch(s, run, y, &b, error) || !at_batch_loss_grad(s, &b, y, &loss, s->grad, error))
         return BLO_STEP_ERROR;
     blo_optimizer_step(s->opt, y, s->grad);
-    s->epoch_loss += loss * (double)b.n;
-    s->epoch_seen += b.n;
     blo_ctx_trace(s->ctx, "loss", loss);
-    if (b.last_of_epoch) {
-        blo_ctx_trace(s->ctx, "epoch_loss", s->epoch_loss / (double)s->epoch_seen);
-        if (!trace_epoch_eval(s, y, error))
-            return BLO_STEP_ERROR;
-    }
+    if (b.last_of_epoch && !at_epoch_end(s, run, y, error))
+        return BLO_STEP_ERROR;
     return blo_batches_epoch(s->batches) >= s->cfg.epochs ? BLO_STEP_DONE : BLO_STEP_CONTINUE;
 }
 

@@ -29,6 +29,7 @@ typedef struct at_solver {
     blo_attack_target *target;
     float *grad, *adv, *attack_grad, *clean_logits;
     blo_batch batch;            /* the current minibatch */
+    const float *batch_weights; /* the weights it was crafted against */
     /* Running numbers of the epoch (checkpointed): */
     double epoch_loss;
     int64_t epoch_seen;
@@ -49,10 +50,11 @@ void             at_destroy(void *self);
 gboolean         at_next_batch(void *self, blo_run *run, const float *w, blo_train_batch *out, GError **error);
 gboolean         at_batch_loss_grad(void *self, const blo_train_batch *b, const float *w, double *loss,
                                     float *grad, GError **error);
+gboolean         at_epoch_end(void *self, blo_run *run, const float *w, GError **error);
 
 #define AT_SOLVER_VTABLE(create_fn) { \
     .struct_size = sizeof(blo_solver_vtable), .create = (create_fn), .init = at_init, .step = at_step, \
     .planned_steps = at_planned, .save_state = at_save, .load_state = at_load, .destroy = at_destroy, \
-    .next_batch = at_next_batch, .batch_loss_grad = at_batch_loss_grad }
+    .next_batch = at_next_batch, .batch_loss_grad = at_batch_loss_grad, .epoch_end = at_epoch_end }
 
 #endif

@@ -265,11 +265,17 @@ typedef struct blo_solver_vtable {
      * grad (n_y floats, overwritten). */
     gboolean (*batch_loss_grad)(void *self, const blo_train_batch *batch, const float *w, double *loss,
                                 float *grad, GError **error);
+    /* Optional: called by the wrapper after the batch marked last_of_epoch,
+     * with the weights the wrapper trains; the base traces its per-epoch
+     * numbers (e.g. clean / robust accuracy on a held-out split). */
+    gboolean (*epoch_end)(void *self, blo_run *run, const float *w, GError **error);
 } blo_solver_vtable;
 
 #define BLO_SOLVER_HAS_TRAINER(vt) \
     ((vt)->struct_size >= offsetof(blo_solver_vtable, batch_loss_grad) + sizeof(void *) && \
      (vt)->next_batch && (vt)->batch_loss_grad)
+#define BLO_SOLVER_HAS_EPOCH_END(vt) \
+    ((vt)->struct_size >= offsetof(blo_solver_vtable, epoch_end) + sizeof(void *) && (vt)->epoch_end)
 
 /* ======================================================================
  * attack
