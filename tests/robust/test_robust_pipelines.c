@@ -5,24 +5,13 @@
 #include <math.h>
 #include <string.h>
 
-#include "idx_fixture.h"
+#include "shared_fixture_dir.h"
 #include "pipeline_runner.h"
 
 static char *dir;
 
-/* The reader wants full-size files: write them once per machine and reuse
- * them (created under a temporary name, then renamed into place). */
-static void setup(void)
-{
-    dir = g_build_filename(g_get_tmp_dir(), "blo-robust-fmnist-fixture-v1", NULL);
-    if (g_file_test(dir, G_FILE_TEST_IS_DIR))
-        return;
-    char *tmp = idx_fixture_dir(60000, 10000);
-    if (g_rename(tmp, dir) != 0)
-        idx_fixture_remove_dir(tmp);   /* another test process won the race */
-    else
-        g_free(tmp);
-}
+/* The reader wants full-size files: written once per machine and reused. */
+static void setup(void) { dir = shared_fixture_dir(); }
 static void teardown(void) { g_free(dir); }
 
 TestSuite(robust_pipelines, .init = setup, .fini = teardown);
@@ -30,22 +19,11 @@ TestSuite(robust_pipelines, .init = setup, .fini = teardown);
 #define DATA "dataset:fashion-mnist root=%s n_train=512 n_val=128 n_test=256 corrupt=0 ! learner:mlp hidden=32 "
 #define METRIC " ! metric:robust-accuracy n_items=256 attack=[ attack:pgd eps=0.1 steps=5 ]"
 
-static blo_run *run_fmt(GError **error, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *text = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    blo_run *run = runner_run(text, FALSE, error);
-    g_free(text);
-    return run;
-}
-
 /* Runs a solver for 2 epochs of 8 minibatches; returns its clean accuracy. */
 static double check_runs(const char *solver)
 {
     GError *err = NULL;
-    blo_run *run = run_fmt(&err, DATA "! %s" METRIC, dir, solver);
+    blo_run *run = runner_run_fmt(&err, DATA "! %s" METRIC, dir, solver);
     cr_assert_not_null(run, "%s: %s", solver, err ? err->message : "");
     double clean = runner_metric(run, "clean_accuracy"), robust = runner_metric(run, "robust_accuracy");
     cr_expect(clean >= 0 && clean <= 1 && robust >= 0, "%s: accuracies %g %g", solver, clean, robust);
@@ -90,7 +68,7 @@ Test(robust_pipelines, last_reduces_to_its_base, .timeout = 300)
 Test(robust_pipelines, last_rejects_non_trainer_base)
 {
     GError *err = NULL;
-    blo_run *run = run_fmt(&err, DATA "! solver:last base=standard" METRIC, dir);
+    blo_run *run = runner_run_fmt(&err, DATA "! solver:last base=standard" METRIC, dir);
     cr_assert_null(run);
     cr_assert_not_null(err);
     cr_expect_eq(err->code, BLO_ERROR_UNSUPPORTED);
@@ -102,7 +80,7 @@ Test(robust_pipelines, last_rejects_non_trainer_base)
 Test(robust_pipelines, robust_metric_hurts_standard_model, .timeout = 300)
 {
     GError *err = NULL;
-    blo_run *run = run_fmt(&err, DATA "! solver:standard epochs=2 batch_size=64"
+    blo_run *run = runner_run_fmt(&err, DATA "! solver:standard epochs=2 batch_size=64"
                            " ! metric:robust-accuracy n_items=256 attack=[ attack:pgd eps=0.3 steps=10 ]", dir);
     cr_assert_not_null(run, "%s", err ? err->message : "");
     double clean = runner_metric(run, "clean_accuracy"), robust = runner_metric(run, "robust_accuracy");
