@@ -135,7 +135,7 @@ static gboolean check_node_kind(const blo_param_spec *spec, const blo_node *node
     blo_kind k;
     if (blo_kind_from_name(node->kind_name, &k) && k == spec->component_kind)
         return TRUE;
-    g_set_error(error, BLO_ERROR, BLO_ERROR_TYPE, "%sexpected a %s component, got '%s:%s'", prefix,
+    g_set_error(error, BLO_ERROR, BLO_ERROR_TYPE, "%sexpected a component of kind %s, got '%s:%s'", prefix,
                 blo_kind_name(spec->component_kind), node->kind_name, node->name);
     return FALSE;
 }

@@ -34,6 +34,21 @@ static char *describe_type(const blo_param_spec *p)
     return g_strdup(blo_param_type_name(p->type));
 }
 
+/* The declared default as written, for when it does not resolve (e.g. a
+ * default component from a plugin that is not loaded). */
+static void describe_raw_default(GString *s, const blo_param_spec *p)
+{
+    if (p->type == BLO_PARAM_TYPE_DOUBLE || p->type == BLO_PARAM_TYPE_INT) {
+        char buf[40];
+        blo_format_double(buf, sizeof buf, p->def_num);
+        g_string_append(s, buf);
+    } else if (p->type == BLO_PARAM_TYPE_BOOL) {
+        g_string_append(s, p->def_num != 0.0 ? "true" : "false");
+    } else {
+        blo_append_word(s, p->def_str ? p->def_str : "");
+    }
+}
+
 static void print_params(const blo_registered *e, const blo_params *defaults)
 {
     const blo_param_spec *specs = e->component->params;
@@ -45,10 +60,15 @@ static void print_params(const blo_registered *e, const blo_params *defaults)
     for (const blo_param_spec *p = specs; p->name; p++)
         n++;
     char **cells = g_new0(char *, 4 * n);
-    int w[4] = { 0 };
+    int w[4] = { 4, 4, 7, 5 }; /* the header words */
     for (int i = 0; i < n; i++) {
         GString *def = g_string_new(NULL);
-        blo_param_value_append(def, &defaults->v[i]);
+        if (specs[i].type == BLO_PARAM_TYPE_COMPONENT) /* as declared: the expansion is long */
+            g_string_append(def, specs[i].def_str && specs[i].def_str[0] ? specs[i].def_str : "none");
+        else if (defaults)
+            blo_param_value_append(def, &defaults->v[i]);
+        else
+            describe_raw_default(def, &specs[i]);
         cells[4 * i] = g_strdup(specs[i].name);
         cells[4 * i + 1] = describe_type(&specs[i]);
         cells[4 * i + 2] = g_string_free(def, FALSE);
@@ -88,13 +108,10 @@ int blo_cmd_info(blo_registry *r, int argc, char **argv)
            pl->license ? pl->license : "?", e->path);
     printf("  about:    %s\n", pl->description ? pl->description : "");
     printf("  paper:    %s\n", pl->paper && pl->paper[0] ? pl->paper : "-");
+    print_params(e, defaults);
     int rc = BLO_EXIT_OK;
-    if (defaults) {
-        print_params(e, defaults);
-    } else {
-        /* A plugin whose defaults do not resolve (e.g. a default component
-         * from a plugin that is not loaded) still shows what it can. */
-        blo_host_error("%s", err->message);
+    if (defaults == NULL) {
+        blo_host_error("warning: the defaults do not resolve: %s", err->message);
         g_error_free(err);
         rc = BLO_EXIT_FAILED;
     }

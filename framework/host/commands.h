@@ -34,14 +34,17 @@ typedef struct blo_host_args {
 #define BLO_HOST_RUN_VALUE_OPTS \
     ((const char *const[]){ "--seed", "--threads", "--out", "--resume", "--checkpoint-every", "--plugin-path", NULL })
 
+/* Flags of `blo-host run` (no value); cmd_run.c may add its own here. */
+#define BLO_HOST_RUN_FLAG_OPTS ((const char *const[]){ "--dump-pipeline", NULL })
+
 /* Split argv[first..argc-1].  FALSE (usage error) when a value option has no value. */
 gboolean     blo_host_args_split(int argc, char **argv, int first, const char *const *value_opts,
                                  blo_host_args *out, GError **error);
 void         blo_host_args_clear(blo_host_args *a);
 /* Value of the last occurrence of an option: its value, "" for a flag, NULL if absent. */
 const char  *blo_host_args_get(const blo_host_args *a, const char *name);
-/* The first option not in `known` (NULL-terminated), or NULL. */
-const char  *blo_host_args_unknown(const blo_host_args *a, const char *const *known);
+/* The first option in neither NULL-terminated list (either may be NULL), or NULL. */
+const char  *blo_host_args_unknown(const blo_host_args *a, const char *const *known, const char *const *known2);
 /* Parse the pipeline tokens: one token that ends in ".blo" or names an
  * existing file is read as a file; one other token is parsed as a string;
  * several tokens as argv.  Not resolved.  No tokens is a BLO_ERROR_PARSE. */

@@ -66,11 +66,11 @@ const char *blo_host_args_get(const blo_host_args *a, const char *name)
     return NULL;
 }
 
-const char *blo_host_args_unknown(const blo_host_args *a, const char *const *known)
+const char *blo_host_args_unknown(const blo_host_args *a, const char *const *known, const char *const *known2)
 {
     for (guint i = 0; i < a->options->len; i++) {
         const blo_host_option *o = g_ptr_array_index(a->options, i);
-        if (!g_strv_contains(known, o->name))
+        if (!(known && g_strv_contains(known, o->name)) && !(known2 && g_strv_contains(known2, o->name)))
             return o->name;
     }
     return NULL;

@@ -58,7 +58,13 @@ static int run_command(blo_registry *r, int argc, char **argv)
         g_error_free(err);
         rc = BLO_EXIT_USAGE;
     } else if (blo_host_args_get(&a, "--dump-pipeline")) {
-        rc = blo_host_dump_pipeline(r, &a);
+        const char *unknown = blo_host_args_unknown(&a, BLO_HOST_RUN_VALUE_OPTS, BLO_HOST_RUN_FLAG_OPTS);
+        if (unknown) {
+            blo_host_error("run: unknown option %s (see --help)", unknown);
+            rc = BLO_EXIT_USAGE;
+        } else {
+            rc = blo_host_dump_pipeline(r, &a);
+        }
     } else {
         rc = blo_cmd_run(r, argc, argv);
     }

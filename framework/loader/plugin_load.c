@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "registry_private.h"
+#include "core/params_private.h"
 
 /* Limits that catch garbage struct sizes and unterminated arrays. */
 #define MAX_STRUCT_SIZE 65536
@@ -48,6 +49,32 @@ static gboolean is_elf(const char *path)
     return n == 4 && memcmp(magic, "\177ELF", 4) == 0;
 }
 
+/* A default must be a value the user could write back: the canonical dump
+ * prints it and the dump must parse.  (Component defaults are checked when
+ * resolved, as they may name components of plugins loaded later.) */
+static gboolean check_default(const blo_component *c, const blo_param_spec *p, GError **error)
+{
+    if (p->type == BLO_PARAM_TYPE_COMPONENT || p->type == BLO_PARAM_TYPE_BOOL)
+        return TRUE;
+    blo_param_value v = { 0 };
+    GError *err = NULL;
+    char *label = g_strdup_printf("component %s:%s: default of parameter", blo_kind_name(c->kind), c->name);
+    char num[40];
+    const char *text = p->def_str ? p->def_str : "";
+    if (p->type == BLO_PARAM_TYPE_DOUBLE || p->type == BLO_PARAM_TYPE_INT) {
+        blo_format_double(num, sizeof num, p->def_num);
+        text = num;
+    }
+    gboolean ok = blo_param_value_parse(&v, p, text, NULL, label, 0, &err);
+    blo_param_value_clear(&v);
+    g_free(label);
+    if (!ok) {
+        fail(error, "%s", err->message);
+        g_error_free(err);
+    }
+    return ok;
+}
+
 static gboolean check_params(const blo_component *c, GError **error)
 {
     int n = 0;
@@ -68,6 +95,8 @@ static gboolean check_params(const blo_component *c, GError **error)
             what = "is a component of an invalid kind";
         else if (blo_param_spec_find(c->params, p->name) != p)
             what = "is declared twice";
+        else if (!check_default(c, p, error))
+            return FALSE;
         if (what)
             return fail(error, "component %s:%s: parameter #%d '%s' %s", blo_kind_name(c->kind), c->name, n,
                         n >= MAX_PARAMS ? "" : p->name ? p->name : "(null)", what);
@@ -103,8 +132,8 @@ static gboolean check_entry(const blo_registry *r, const blo_plugin_entry *e, GE
     if (e->struct_size < sizeof(blo_plugin_entry) || e->struct_size > MAX_STRUCT_SIZE)
         return fail(error, "entry has struct_size %zu (expected at least %zu)", e->struct_size,
                     sizeof(blo_plugin_entry));
-    if (!valid_name(e->name, FALSE))
-        return fail(error, "plugin name '%s' is not [a-z0-9-]+", e->name ? e->name : "(null)");
+    if (e->name == NULL || e->name[0] == '\0')
+        return fail(error, "plugin has no name");
     if (e->components == NULL || e->components[0] == NULL)
         return fail(error, "plugin %s declares no components", e->name);
     int n = 0;

@@ -164,6 +164,11 @@ Test(loader, failing_init)
     expect_skipped("init-fail.so", "init() failed: fixture refuses to start");
 }
 
+Test(loader, default_outside_its_range)
+{
+    expect_skipped("bad-default.so", "component metric:fx-bad: default of parameter: steps=0: out of range");
+}
+
 Test(loader, not_an_elf_file)
 {
     expect_skipped("not-elf.so", "not a loadable plugin: not an ELF shared object");
