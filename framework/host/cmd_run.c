@@ -27,11 +27,6 @@ typedef struct run_args {
     blo_host_args host;     /* options and pipeline tokens, split by host_args.c */
 } run_args;
 
-static const char *const run_known_opts[] = {
-    "--seed", "--threads", "--out", "--resume", "--checkpoint-every", "--force", "--no-progress",
-    "--dump-pipeline", NULL,
-};
-
 static int usage(const char *fmt, const char *arg)
 {
     fputs("blo-host: run: ", stderr);
@@ -62,7 +57,7 @@ static int parse_args(int argc, char **argv, run_args *a)
         g_error_free(error);
         return code;
     }
-    const char *v, *unknown = blo_host_args_unknown(&a->host, run_known_opts);
+    const char *v, *unknown = blo_host_args_unknown(&a->host, BLO_HOST_RUN_VALUE_OPTS, BLO_HOST_RUN_FLAG_OPTS);
     double num;
     if (unknown)
         return usage("unknown option '%s'", unknown);
@@ -91,6 +86,8 @@ static int parse_args(int argc, char **argv, run_args *a)
                      (const char *)g_ptr_array_index(tokens, 0));
     if (!a->resume && tokens->len == 0)
         return usage("%s", "no pipeline given");
+    if (a->resume && (blo_host_args_get(&a->host, "--seed") || blo_host_args_get(&a->host, "--threads")))
+        return usage("%s", "--resume continues with the checkpoint's seed and threads; drop --seed / --threads");
     if (a->resume && a->out && strcmp(a->out, a->resume) != 0)
         return usage("--resume continues in its own folder; drop --out '%s'", a->out);
     return 0;

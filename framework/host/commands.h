@@ -35,7 +35,7 @@ typedef struct blo_host_args {
     ((const char *const[]){ "--seed", "--threads", "--out", "--resume", "--checkpoint-every", "--plugin-path", NULL })
 
 /* Flags of `blo-host run` (no value); cmd_run.c may add its own here. */
-#define BLO_HOST_RUN_FLAG_OPTS ((const char *const[]){ "--dump-pipeline", NULL })
+#define BLO_HOST_RUN_FLAG_OPTS ((const char *const[]){ "--dump-pipeline", "--force", "--no-progress", NULL })
 
 /* Split argv[first..argc-1].  FALSE (usage error) when a value option has no value. */
 gboolean     blo_host_args_split(int argc, char **argv, int first, const char *const *value_opts,

@@ -156,11 +156,10 @@ static guint trace_column(blo_ctx *ctx, const char *key)
 
 void blo_ctx_trace(blo_ctx *ctx, const char *key, double value)
 {
-    guint col = trace_column(ctx, key);
-    /* Values recorded outside a step (setup, evaluation) only register the
-     * column; they do not make a row. */
+    /* Values recorded outside a step (setup, evaluation) belong to no row. */
     if (!ctx->in_row)
         return;
+    guint col = trace_column(ctx, key);
     while (ctx->current->len <= col) {
         double nan = NAN;
         g_array_append_val(ctx->current, nan);

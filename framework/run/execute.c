@@ -5,6 +5,7 @@
 #include "progress.h"
 
 #include <errno.h>
+#include <math.h>
 #include <unistd.h>
 
 const char *blo_run_status_name(blo_run_status s)
@@ -81,11 +82,16 @@ static blo_run_status step_loop(blo_run *run, GError **step_error)
     const blo_solver_vtable *vt = blo_object_solver(run->solver);
     void *self = blo_object_self(run->solver);
     int64_t planned = vt->planned_steps ? vt->planned_steps(self) : -1;
-    double last_checkpoint = run->solver_s;
+    /* A fresh run checkpoints after its first step (solvers may have no
+     * state before it), so a crash or a NaN before the first periodic
+     * checkpoint still leaves a good state to resume from. */
+    double last_checkpoint = run->resumed ? run->solver_s : -INFINITY;
     blo_progress pr;
     blo_progress_init(&pr, run->opts.progress, run->iteration);
     blo_run_status status = BLO_RUN_COMPLETED;
-    blo_ctx_set_label(run->ctx, blo_object_component(run->solver)->name);
+    char *label = g_strdup_printf("solver:%s", blo_object_component(run->solver)->name);
+    blo_ctx_set_label(run->ctx, label);
+    g_free(label);
     for (;;) {
         if (planned >= 0 && run->iteration >= planned)
             break;
@@ -132,7 +138,7 @@ blo_run_status blo_run_execute(blo_run *run, GError **error)
     blo_run_status status = step_loop(run, &failure);
 
     /* A failed step leaves the variables suspect (NaN): report the counters
-     * only, and keep the last periodic checkpoint rather than overwrite it. */
+     * only, and keep the last good checkpoint rather than overwrite it. */
     if (status != BLO_RUN_FAILED && !evaluate(run, TRUE, &failure))
         status = BLO_RUN_FAILED;
     if (status == BLO_RUN_FAILED) {
@@ -151,10 +157,13 @@ blo_run_status blo_run_execute(blo_run *run, GError **error)
             written = remove_checkpoint(run, &io);
     }
     if (failure) {
-        g_propagate_error(error, failure);
         if (io) {
-            g_prefix_error(error, "%s; also: ", io->message);
+            g_set_error(error, failure->domain, failure->code, "%s; and then: %s", failure->message,
+                        io->message);
+            g_error_free(failure);
             g_error_free(io);
+        } else {
+            g_propagate_error(error, failure);
         }
         return BLO_RUN_FAILED;
     }

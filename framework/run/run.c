@@ -49,26 +49,38 @@ static gboolean single_node(const blo_pipeline *p, blo_kind kind, gboolean requi
     return ok;
 }
 
+/* "kind:name" of a component, for log prefixes and messages. */
+static char *component_label(const blo_component *c)
+{
+    return g_strdup_printf("%s:%s", blo_kind_name(c->kind), c->name);
+}
+
+static void set_label(blo_run *run, const blo_component *c)
+{
+    char *label = component_label(c);
+    blo_ctx_set_label(run->ctx, label);
+    g_free(label);
+}
+
+/* create() errors come back prefixed with kind:name by the object layer. */
 static blo_object *instantiate(blo_run *run, const blo_node *node, GError **error)
 {
     if (!node)
         return NULL;
-    char *label = g_strdup_printf("%s:%s", blo_kind_name(node->reg->component->kind), node_label(node));
-    blo_ctx_set_label(run->ctx, label);
+    set_label(run, node->reg->component);
     blo_object *o = blo_object_new_from_node(node, run->ctx, error);
-    if (!o)
-        g_prefix_error(error, "%s: ", label);
     blo_ctx_set_label(run->ctx, NULL);
-    g_free(label);
     return o;
 }
 
 static gboolean load_dataset(blo_run *run, GError **error)
 {
     const blo_dataset_vtable *vt = blo_object_dataset(run->dataset);
-    blo_ctx_set_label(run->ctx, blo_object_component(run->dataset)->name);
+    set_label(run, blo_object_component(run->dataset));
     gboolean ok = vt->load(blo_object_self(run->dataset), run->ctx, error);
     blo_ctx_set_label(run->ctx, NULL);
+    if (!ok)
+        g_prefix_error(error, "dataset:%s: ", blo_object_component(run->dataset)->name);
     return ok;
 }
 
@@ -179,7 +191,7 @@ static gboolean assemble(blo_run *run, GError **error)
 
     if (!(run->solver = instantiate(run, run->solver_node, error)))
         return FALSE;
-    blo_ctx_set_label(run->ctx, node_label(run->solver_node));
+    set_label(run, run->solver_node->reg->component);
     gboolean ok = blo_object_solver(run->solver)->init(blo_object_self(run->solver), run, error);
     blo_ctx_set_label(run->ctx, NULL);
     if (!ok)

@@ -123,9 +123,14 @@ blo_run *blo_run_resume(const char *dir, const blo_registry *registry, const blo
                         GError **error)
 {
     char *path = g_build_filename(dir, BLO_CHECKPOINT_FILE, NULL);
-    blo_state *s = blo_state_read_file(path, error);
+    blo_state *s = NULL;
     blo_run *run = NULL;
-    if (!s)
+    if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+        g_set_error(error, BLO_ERROR, BLO_ERROR_IO,
+                    "no %s in '%s' to resume from (a completed run removes it)", BLO_CHECKPOINT_FILE, dir);
+        goto out;
+    }
+    if (!(s = blo_state_read_file(path, error)))
         goto out;
     size_t len = 0;
     const char *text = blo_state_peek(s, K_PIPELINE, &len);

@@ -161,12 +161,21 @@ blo_tensor *blo__pad_axis(blo_tensor *g, int axis, int64_t start, int ndim, cons
 /* a * mask where mask is a constant (not differentiated). */
 blo_tensor *blo__mul_const(blo_tensor *a, blo_tensor *mask);
 
+/* ---- BLAS (gemm.c) ---------------------------------------------------------- */
+/* Row-major C = alpha op(A) op(B) + beta C, like cblas_sgemm, but split into
+ * shape-determined tiles so results do not depend on the thread count.  Use it
+ * instead of cblas_sgemm in ops, and call it OUTSIDE your own OpenMP parallel
+ * regions (it parallelises over its tiles; batch loops call it in sequence or
+ * fold the batch into M). */
+void blo__sgemm(gboolean ta, gboolean tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A,
+                int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
+
 /* ---- parallel loops -------------------------------------------------------- */
 /* Loops of fewer than BLO__PAR_MIN items stay on one thread. */
-#define BLO__PAR_MIN 32768
+#define BLO__PAR_MIN 131072
 #ifdef _OPENMP
 #define BLO__PRAGMA(x) _Pragma(#x)
-#define BLO__PAR_FOR(n) BLO__PRAGMA(omp parallel for schedule(static) if ((n) >= 32768))
+#define BLO__PAR_FOR(n) BLO__PRAGMA(omp parallel for schedule(static) if ((n) >= 131072))
 #else
 #define BLO__PAR_FOR(n)
 #endif

@@ -131,17 +131,50 @@ blo_tensor *blo__mul_const(blo_tensor *a, blo_tensor *mask)
     return y;
 }
 
-/* where(mask, a, b) = a * mask + b * (1 - mask), mask constant. */
+/* ---- where(mask, a, b): mask constant, all three broadcast ------------------- */
+
+static void where_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx)
+{
+    blo_tensor *mask = n->saved[0];
+    blo_tensor *zero = blo_zeros(gy->graph, 0, NULL);
+    if (blo__wants(n, 0))
+        gx[0] = blo__sum_to_like(blo_where(mask, gy, zero), n->in[0]);
+    if (blo__wants(n, 1))
+        gx[1] = blo__sum_to_like(blo_where(mask, zero, gy), n->in[1]);
+}
+
 blo_tensor *blo_where(blo_tensor *mask, blo_tensor *a, blo_tensor *b)
 {
     blo_graph *g = blo__graph_of(3, mask, a, b);
     if (!g)
         return NULL;
-    blo_tensor *c = blo__new_like(mask);
-    if (!c)
+    int nd, nd2;
+    int64_t s1[BLO_MAX_DIMS], s2[BLO_MAX_DIMS];
+    if (!blo__broadcast_shape(g, "blo_where", a, b, &nd, s1))
         return NULL;
-    for (int64_t i = 0; i < c->numel; i++)
-        c->data[i] = 1.0f - mask->data[i];
-    mask = blo_detach(mask);
-    return blo_add(blo__mul_const(a, mask), blo__mul_const(b, c));
+    blo_tensor *ab = blo__wrap(g, NULL, nd, s1); /* shape carrier only */
+    if (!ab || !blo__broadcast_shape(g, "blo_where", mask, ab, &nd2, s2))
+        return NULL;
+    blo_tensor *y = blo__new(g, nd2, s2);
+    if (!y)
+        return NULL;
+    int64_t o4[4], sm[4], sa[4], sb[4];
+    blo__shape4(y, o4);
+    blo__strides4(mask, o4, sm);
+    blo__strides4(a, o4, sa);
+    blo__strides4(b, o4, sb);
+    for (int64_t i0 = 0; i0 < o4[0]; i0++)
+        for (int64_t i1 = 0; i1 < o4[1]; i1++)
+            for (int64_t i2 = 0; i2 < o4[2]; i2++) {
+                const float *pm = mask->data + i0 * sm[0] + i1 * sm[1] + i2 * sm[2];
+                const float *pa = a->data + i0 * sa[0] + i1 * sa[1] + i2 * sa[2];
+                const float *pb = b->data + i0 * sb[0] + i1 * sb[1] + i2 * sb[2];
+                float *py = y->data + ((i0 * o4[1] + i1) * o4[2] + i2) * o4[3];
+                for (int64_t i3 = 0; i3 < o4[3]; i3++)
+                    py[i3] = pm[i3 * sm[3]] != 0.0f ? pa[i3 * sa[3]] : pb[i3 * sb[3]];
+            }
+    blo_tensor_node *n = blo__record(y, "blo_where", where_backward, 2, (blo_tensor *[]){a, b});
+    if (n)
+        n->saved[0] = mask;
+    return y;
 }

@@ -1,7 +1,6 @@
 /* Matrix products on cblas_sgemm: batched matmul with broadcast batch dims,
  * transposes by sgemm flags (never materialised), and linear. */
 #include "internal.h"
-#include <cblas.h>
 
 /* Batch extents of t (all dims but the last two), left-padded to 2. */
 static void batch2(const blo_tensor *t, int64_t b[2])
@@ -56,7 +55,6 @@ blo_tensor *blo__matmul_t(blo_tensor *a, blo_tensor *b, gboolean ta, gboolean tb
     blo_tensor *y = blo__new(g, nd, shape);
     if (!y)
         return NULL;
-    CBLAS_TRANSPOSE opa = ta ? CblasTrans : CblasNoTrans, opb = tb ? CblasTrans : CblasNoTrans;
     int64_t nbo = bo[0] * bo[1];
     if (M * N == 0) {
         /* nothing to compute */
@@ -64,15 +62,14 @@ blo_tensor *blo__matmul_t(blo_tensor *a, blo_tensor *b, gboolean ta, gboolean tb
         memset(y->data, 0, (size_t)y->numel * sizeof(float));
     } else if (!ta && bb[0] * bb[1] == 1) {
         /* b is shared by every batch: one sgemm over all rows of a */
-        cblas_sgemm(CblasRowMajor, opa, opb, (int)(nbo * M), (int)N, (int)K, 1.0f, a->data, (int)ac,
-                    b->data, (int)bc, 0.0f, y->data, (int)N);
+        blo__sgemm(ta, tb, nbo * M, N, K, 1.0f, a->data, ac, b->data, bc, 0.0f, y->data, N);
     } else {
         for (int64_t i = 0; i < nbo; i++) {
             int64_t i0 = i / bo[1], i1 = i % bo[1];
             int64_t ia = (ba[0] > 1 ? i0 * ba[1] : 0) + (ba[1] > 1 ? i1 : 0);
             int64_t ib = (bb[0] > 1 ? i0 * bb[1] : 0) + (bb[1] > 1 ? i1 : 0);
-            cblas_sgemm(CblasRowMajor, opa, opb, (int)M, (int)N, (int)K, 1.0f, a->data + ia * ar * ac,
-                        (int)ac, b->data + ib * br * bc, (int)bc, 0.0f, y->data + i * M * N, (int)N);
+            blo__sgemm(ta, tb, M, N, K, 1.0f, a->data + ia * ar * ac, ac, b->data + ib * br * bc, bc, 0.0f,
+                       y->data + i * M * N, N);
         }
     }
     blo_tensor_node *n = blo__record(y, "blo_matmul", matmul_t_backward, 2, (blo_tensor *[]){a, b});
@@ -132,8 +129,7 @@ blo_tensor *blo_linear(blo_tensor *x, blo_tensor *w, blo_tensor *b)
         if (!b)
             memset(y->data, 0, (size_t)y->numel * sizeof(float));
     } else if (rows * out > 0) {
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, (int)rows, (int)out, (int)in, 1.0f, x->data,
-                    (int)in, w->data, (int)in, beta, y->data, (int)out);
+        blo__sgemm(FALSE, TRUE, rows, out, in, 1.0f, x->data, in, w->data, in, beta, y->data, out);
     }
     if (b)
         blo__record(y, "blo_linear", linear_backward, 3, (blo_tensor *[]){x, w, b});

@@ -23,7 +23,7 @@ void blo_set_threads(int n)
 
 int blo_get_threads(void)
 {
-    if (n_threads == 0)
-        return openblas_get_num_threads();
+    if (n_threads == 0) /* not set: OpenBLAS's default, captured once */
+        n_threads = openblas_get_num_threads();
     return n_threads;
 }

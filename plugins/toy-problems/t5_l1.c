@@ -65,7 +65,7 @@ static gboolean t5_evaluate(void *self, const float *x, const float *y, blo_metr
 {
     toy *t = self;
     int64_t n = t->n, h = n / 2;
-    double inv_n = 1.0 / (double)n, dist2 = 0, F = 0;
+    double inv_n = 1.0 / (double)n, dist2 = 0, F = 0, x_min = x[0], x_max = x[0];
     double *xref = g_new(double, n), *yref = g_new(double, n);
     for (int64_t i = 0; i < n; i++) {
         double d;
@@ -80,10 +80,14 @@ static gboolean t5_evaluate(void *self, const float *x, const float *y, blo_metr
         }
         dist2 += d * d;
         F += y[i];
+        x_min = fmin(x_min, x[i]);
+        x_max = fmax(x_max, x[i]);
     }
     blo_metrics_set(m, "x_rel_error", sqrt(dist2) / toy_norm(xref, n));
     blo_metrics_set(m, "y_rel_error", toy_rel_error(y, yref, n));
     blo_metrics_set(m, "F", F);
+    blo_metrics_set(m, "x_min", x_min);
+    blo_metrics_set(m, "x_max", x_max);
     g_free(xref);
     g_free(yref);
     return TRUE;

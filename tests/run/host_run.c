@@ -5,7 +5,21 @@
 #include <criterion/criterion.h>
 #include <glib/gstdio.h>
 #include <stdarg.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+
+long host_file_size_limit;
+
+/* In the child: cap file sizes so writes fail part-way, like a full disk. */
+static void limit_file_size(gpointer unused)
+{
+    if (host_file_size_limit <= 0)
+        return;
+    signal(SIGXFSZ, SIG_IGN);
+    struct rlimit rl = { .rlim_cur = (rlim_t)host_file_size_limit, .rlim_max = RLIM_INFINITY };
+    setrlimit(RLIMIT_FSIZE, &rl);
+}
 
 static GPtrArray *host_argv(const char *first, va_list ap)
 {
@@ -35,7 +49,7 @@ host_result host_run(const char *first, ...)
     host_result r = { 0 };
     int ws = 0;
     GError *e = NULL;
-    cr_assert(g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+    cr_assert(g_spawn_sync(NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, limit_file_size, NULL,
                            &r.out, &r.err, &ws, &e), "spawn: %s", e ? e->message : "");
     r.status = exit_code(ws);
     g_ptr_array_free(argv, TRUE);

