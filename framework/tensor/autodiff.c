@@ -18,8 +18,13 @@ typedef struct {
     uint8_t *owned;    /* acc[id] was allocated by the engine (may add in place) */
     blo_tensor **acc;  /* accumulated gradient per node id */
     part **parts;      /* pending slice gradients per node id */
-    int n_parts_max;
+    uint8_t *is_wrt;   /* node is one of the requested tensors */
+    float *into;       /* blo_backward_into: its output buffer (for sinks) */
+    uint32_t into_id;  /* ... and the leaf's node id */
 } engine;
+
+/* The engine running on this thread (for blo__grad_sink). */
+static _Thread_local engine *current;
 
 static void add_into(float *dst, const float *src, int64_t n)
 {
@@ -28,7 +33,7 @@ static void add_into(float *dst, const float *src, int64_t n)
         dst[i] += src[i];
 }
 
-static void accumulate(engine *e, const blo_tensor *x, blo_tensor *gx)
+static void accumulate(engine *e, blo_tensor *x, blo_tensor *gx)
 {
     if (!gx)
         return;
@@ -38,6 +43,8 @@ static void accumulate(engine *e, const blo_tensor *x, blo_tensor *gx)
                   blo__shape_str(gx), blo__shape_str(x));
         return;
     }
+    if (!blo__same_shape(gx, x)) /* same numel, other layout: never broadcast */
+        gx = blo_reshape(gx, x->ndim, x->shape);
     blo_tensor *acc = e->acc[id];
     if (!acc) {
         e->acc[id] = gx;
@@ -105,6 +112,35 @@ static void add_part(engine *e, uint32_t id, blo_tensor *gy, int64_t offset)
     e->parts[id] = p;
 }
 
+float *blo__grad_sink(blo_tensor_node *n, int k)
+{
+    engine *e = current;
+    if (!e || e->create || k >= n->n_in || !n->in[k] || !n->in[k]->node)
+        return NULL;
+    const blo_tensor_node *view = n->in[k]->node;
+    if (view->kind != BLO_NODE_SLICE || e->is_wrt[view->id] || !view->in[0]->node)
+        return NULL;
+    const blo_tensor_node *src = view->in[0]->node;
+    if (src->kind != BLO_NODE_LEAF || !e->need[src->id])
+        return NULL;
+    float *base;
+    if (e->into && src->id == e->into_id) {
+        base = e->into;
+    } else {
+        if (!e->acc[src->id]) {
+            e->acc[src->id] = blo__new_zeros_like(src->out);
+            e->owned[src->id] = 1;
+        } else if (!e->owned[src->id]) {
+            return NULL;
+        }
+        if (!e->acc[src->id])
+            return NULL;
+        base = e->acc[src->id]->data;
+    }
+    n->sunk |= (uint64_t)1 << k;
+    return base + view->i[0];
+}
+
 static void run(engine *e)
 {
     blo_tensor *gx[BLO_NODE_MAX_IN];
@@ -124,6 +160,7 @@ static void run(engine *e)
             continue;
         }
         n->want = 0;
+        n->sunk = 0;
         for (int k = 0; k < n->n_in; k++) {
             gx[k] = NULL;
             const blo_tensor *x = n->in[k];
@@ -134,7 +171,7 @@ static void run(engine *e)
             continue;
         n->backward(n, gy, gx);
         for (int k = 0; k < n->n_in; k++)
-            if (blo__wants(n, k)) {
+            if (blo__wants(n, k) && !((n->sunk >> k) & 1u)) {
                 if (!gx[k] && !blo__failed(e->g))
                     blo__fail(e->g, BLO_ERROR_FAILED, "autodiff: %s gave no gradient for input %d", n->op, k);
                 accumulate(e, n->in[k], gx[k]);
@@ -165,9 +202,10 @@ static gboolean engine_init(engine *e, blo_tensor *y, blo_tensor *const *wrt, in
     e->owned = g_new0(uint8_t, e->len);
     e->acc = g_new0(blo_tensor *, e->len);
     e->parts = g_new0(part *, e->len);
+    e->is_wrt = g_new0(uint8_t, e->len);
     for (int k = 0; k < n; k++)
         if (wrt[k]->node && wrt[k]->node->id < e->len)
-            e->need[wrt[k]->node->id] = 1;
+            e->need[wrt[k]->node->id] = e->is_wrt[wrt[k]->node->id] = 1;
     for (uint32_t id = 0; id < e->len; id++) {
         if (e->need[id])
             continue;
@@ -193,6 +231,8 @@ static void engine_clear(engine *e)
     g_free(e->owned);
     g_free(e->acc);
     g_free(e->parts);
+    g_free(e->is_wrt);
+    current = NULL;
 }
 
 static gboolean report(blo_graph *g, GError **error)
@@ -228,6 +268,7 @@ gboolean blo_grad(blo_tensor *y, blo_tensor *const *wrt, int n, blo_tensor **gra
     int saved = blo__swap_no_grad(g, create_graph ? 0 : 1);
     engine e;
     if (engine_init(&e, y, wrt, n, create_graph)) {
+        current = &e;
         run(&e);
         for (int k = 0; k < n && !blo__failed(g); k++)
             grads[k] = result_of(&e, wrt[k]);
@@ -257,6 +298,9 @@ gboolean blo_backward_into(blo_tensor *y, blo_tensor *leaf, float *out, GError *
     int saved = blo__swap_no_grad(g, 1);
     engine e;
     if (engine_init(&e, y, &leaf, 1, FALSE)) {
+        e.into = out;
+        e.into_id = leaf->node ? leaf->node->id : 0;
+        current = &e;
         run(&e);
         if (leaf->node && leaf->node->id < e.len && !blo__failed(g)) {
             uint32_t id = leaf->node->id;

@@ -44,8 +44,21 @@
  *      Use differentiable ops on n->in[k], n->out, n->saved[k] and gy.
  *   6. Add the file to framework/tensor/meson.build, a gradcheck to
  *      tests/tensor/ (see tests/tensor/gradcheck.h).
- * Ops never modify their inputs in place, and never abort: errors go to the
- * graph's sticky GError (first one wins) and the op returns NULL.
+ * Ops never modify their inputs (nor gy) in place, and never abort: errors go
+ * to the graph's sticky GError (first one wins) and the op returns NULL.
+ *
+ * Conventions
+ * - Matrix products: blo__sgemm (never cblas_sgemm directly: thread-count
+ *   independent results), or blo__matmul_t when the product must be
+ *   differentiable (transposes by flags, not copies).
+ * - Piecewise-constant derivatives (masks: relu, max, pooling argmax,
+ *   dropout) are constant tensors (no node) applied with blo__mul_const(),
+ *   which is differentiable in its first argument only: exact second order.
+ * - A first-order fused backward must equal the composite one; gradcheck()
+ *   checks both paths (create_graph FALSE and TRUE).
+ * - Views sharing data: blo_reshape and contiguous slices/blo_view return
+ *   tensors over their input's memory; arena tensors are immutable once an
+ *   op returned them.
  */
 #ifndef BLO_FRAMEWORK_TENSOR_INTERNAL_H
 #define BLO_FRAMEWORK_TENSOR_INTERNAL_H
@@ -84,6 +97,7 @@ struct blo_tensor_node {
     const void *ptr;
     uint32_t id;                    /* position on the tape */
     uint64_t want;                  /* bit k: engine needs gx[k] (set before backward) */
+    uint64_t sunk;                  /* bit k: gx[k] went to a gradient sink (engine) */
 };
 
 /* Tensor flags (blo_tensor.flags). */
@@ -127,6 +141,12 @@ static inline gboolean blo__wants(const blo_tensor_node *n, int k)
 {
     return (n->want >> k) & 1u;
 }
+/* First-order fast path (autodiff.c): when input k is a view (blo_view) of a
+ * flat leaf whose gradient the engine is building, the floats of that slice
+ * of the gradient (in[k]->numel of them), else NULL.  A backward that gets a
+ * sink must ADD gx[k] into it (e.g. sgemm with beta = 1) and leave gx[k]
+ * NULL.  Never non-NULL while recording. */
+float *blo__grad_sink(blo_tensor_node *n, int k);
 
 /* ---- shapes (shape.c) ------------------------------------------------------ */
 int64_t  blo__numel(int ndim, const int64_t *shape);
@@ -135,6 +155,8 @@ gboolean blo__same_shape(const blo_tensor *a, const blo_tensor *b);
 const char *blo__shape_str(const blo_tensor *a);
 /* Normalise a possibly negative axis; -1 and a sticky error when out of range. */
 int      blo__axis(blo_graph *g, const char *op, int axis, int ndim);
+/* a viewed as [outer, len, inner] around `axis` (len = extent of axis). */
+void     blo__split_axis(const blo_tensor *a, int axis, int64_t *outer, int64_t *len, int64_t *inner);
 /* NumPy broadcast of two shapes; FALSE (and error naming op) if incompatible. */
 gboolean blo__broadcast_shape(blo_graph *g, const char *op, const blo_tensor *a,
                               const blo_tensor *b, int *ndim, int64_t *shape);

@@ -22,7 +22,8 @@ typedef enum { BIN_ADD, BIN_SUB, BIN_MUL, BIN_DIV } bin_kind;
         }                                                                     \
     } while (0)
 
-static void bin_run(bin_kind k, float *py, const float *pa, const float *pb, int64_t n,
+/* py never aliases pa/pb (fresh output); pa and pb may alias each other (read only). */
+static void bin_run(bin_kind k, float *restrict py, const float *restrict pa, const float *restrict pb, int64_t n,
                     int sa, int sb)
 {
     switch (k) {

@@ -139,17 +139,6 @@ blo_tensor *blo_transpose(blo_tensor *a, int axis0, int axis1)
 
 /* ---- slices along one axis and their inverse ------------------------------------ */
 
-/* outer x len x inner decomposition of a shape around axis */
-static void split_axis(const blo_tensor *a, int axis, int64_t *outer, int64_t *inner)
-{
-    *outer = 1;
-    *inner = 1;
-    for (int d = 0; d < axis; d++)
-        *outer *= a->shape[d];
-    for (int d = axis + 1; d < a->ndim; d++)
-        *inner *= a->shape[d];
-}
-
 /* dst[o, dst_off + j, :] = src[o, j, :] for j < src_len (or += when add). */
 static void copy_block(float *dst, int64_t dst_len, int64_t dst_off, const float *src, int64_t src_len,
                        int64_t src_off, int64_t len, int64_t outer, int64_t inner)
@@ -175,8 +164,8 @@ blo_tensor *blo_slice(blo_tensor *a, int axis, int64_t start, int64_t stop)
     if (start < 0 || stop < start || stop > a->shape[ax])
         return blo__fail(g, BLO_ERROR_SHAPE, "blo_slice: [%lld, %lld) outside axis %d of %s",
                          (long long)start, (long long)stop, axis, blo__shape_str(a));
-    int64_t outer, inner, shape[BLO_MAX_DIMS];
-    split_axis(a, ax, &outer, &inner);
+    int64_t outer, axis_len, inner, shape[BLO_MAX_DIMS];
+    blo__split_axis(a, ax, &outer, &axis_len, &inner);
     memcpy(shape, a->shape, sizeof shape);
     shape[ax] = stop - start;
     if (outer == 1)
@@ -207,8 +196,8 @@ blo_tensor *blo__pad_axis(blo_tensor *gy, int axis, int64_t start, int ndim, con
     if (!y)
         return NULL;
     memset(y->data, 0, (size_t)y->numel * sizeof(float));
-    int64_t outer, inner;
-    split_axis(y, axis, &outer, &inner);
+    int64_t outer, axis_len, inner;
+    blo__split_axis(y, axis, &outer, &axis_len, &inner);
     copy_block(y->data, shape[axis], start, gy->data, gy->shape[axis], 0, gy->shape[axis], outer, inner);
     blo_tensor_node *n = blo__record(y, "pad_axis", pad_backward, 1, &gy);
     if (n) {
@@ -259,8 +248,8 @@ blo_tensor *blo_concat(blo_tensor *const *ts, int n, int axis)
     blo_tensor *y = blo__new(g, a->ndim, shape);
     if (!y)
         return NULL;
-    int64_t outer, inner, off = 0;
-    split_axis(y, ax, &outer, &inner);
+    int64_t outer, axis_len, inner, off = 0;
+    blo__split_axis(y, ax, &outer, &axis_len, &inner);
     for (int k = 0; k < n; k++) {
         copy_block(y->data, shape[ax], off, ts[k]->data, ts[k]->shape[ax], 0, ts[k]->shape[ax], outer, inner);
         off += ts[k]->shape[ax];

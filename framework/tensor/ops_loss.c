@@ -3,16 +3,6 @@
 #include "internal.h"
 #include <math.h>
 
-static void split3(const blo_tensor *a, int ax, int64_t *outer, int64_t *len, int64_t *inner)
-{
-    *outer = *inner = 1;
-    for (int d = 0; d < ax; d++)
-        *outer *= a->shape[d];
-    for (int d = ax + 1; d < a->ndim; d++)
-        *inner *= a->shape[d];
-    *len = a->shape[ax];
-}
-
 /* y = softmax (log = FALSE) or log-softmax (log = TRUE) of x along the
  * middle axis of [outer, len, inner]. */
 static void softmax_kernel(float *y, const float *x, int64_t outer, int64_t len, int64_t inner, gboolean log)
@@ -73,7 +63,7 @@ static void softmax_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx
         if (!d)
             return;
         int64_t outer, len, inner;
-        split3(y, ax, &outer, &len, &inner);
+        blo__split_axis(y, ax, &outer, &len, &inner);
         softmax_grad_kernel(d->data, gy->data, y->data, outer, len, inner, log);
         gx[0] = d;
     } else if (log) {
@@ -96,7 +86,7 @@ static blo_tensor *softmax_op(blo_tensor *a, int axis, gboolean log)
     if (!y)
         return NULL;
     int64_t outer, len, inner;
-    split3(a, ax, &outer, &len, &inner);
+    blo__split_axis(a, ax, &outer, &len, &inner);
     softmax_kernel(y->data, a->data, outer, len, inner, log);
     blo_tensor_node *n = blo__record(y, name, softmax_backward, 1, &a);
     if (n) {

@@ -90,17 +90,33 @@ blo_tensor *blo_matmul(blo_tensor *a, blo_tensor *b)
 static void linear_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx)
 {
     blo_tensor *x = n->in[0], *w = n->in[1];
+    int64_t out = w->shape[0], in = w->shape[1], rows = gy->numel / MAX(out, 1);
     /* x may have extra leading dims: work on its [rows, in] form */
-    blo_tensor *x2 = x->ndim == 2 ? x : blo_reshape(x, BLO_SHAPE(-1, w->shape[1]));
-    blo_tensor *g2 = gy->ndim == 2 ? gy : blo_reshape(gy, BLO_SHAPE(-1, w->shape[0]));
+    blo_tensor *x2 = x->ndim == 2 ? x : blo_reshape(x, BLO_SHAPE(-1, in));
+    blo_tensor *g2 = gy->ndim == 2 ? gy : blo_reshape(gy, BLO_SHAPE(-1, out));
     if (blo__wants(n, 0)) {
         blo_tensor *dx = blo__matmul_t(g2, w, FALSE, FALSE);
         gx[0] = x->ndim == 2 ? dx : blo_reshape(dx, x->ndim, x->shape);
     }
-    if (blo__wants(n, 1))
-        gx[1] = blo__matmul_t(g2, x2, TRUE, FALSE);
-    if (n->n_in > 2 && blo__wants(n, 2))
-        gx[2] = blo__sum_to_like(g2, n->in[2]);
+    if (blo__wants(n, 1)) {
+        /* first order with W a view of the flat leaf: dW = gy^T x added
+         * straight into the flat gradient (sgemm beta = 1) */
+        float *sink = blo__grad_sink(n, 1);
+        if (sink)
+            blo__sgemm(TRUE, FALSE, out, in, rows, 1.0f, g2->data, out, x2->data, in, 1.0f, sink, in);
+        else
+            gx[1] = blo__matmul_t(g2, x2, TRUE, FALSE);
+    }
+    if (n->n_in > 2 && blo__wants(n, 2)) {
+        float *sink = blo__grad_sink(n, 2);
+        if (sink) {
+            for (int64_t r = 0; r < rows; r++)
+                for (int64_t j = 0; j < out; j++)
+                    sink[j] += g2->data[r * out + j];
+        } else {
+            gx[2] = blo__sum_to_like(g2, n->in[2]);
+        }
+    }
 }
 
 blo_tensor *blo_linear(blo_tensor *x, blo_tensor *w, blo_tensor *b)

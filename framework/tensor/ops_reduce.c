@@ -70,16 +70,6 @@ static int reduced_shape(const blo_tensor *a, int ax, gboolean keepdim, int64_t 
     return nd;
 }
 
-static void axis_split(const blo_tensor *a, int ax, int64_t *outer, int64_t *len, int64_t *inner)
-{
-    *outer = *inner = 1;
-    for (int d = 0; d < ax; d++)
-        *outer *= a->shape[d];
-    for (int d = ax + 1; d < a->ndim; d++)
-        *inner *= a->shape[d];
-    *len = a->shape[ax];
-}
-
 /* gy of a reduction, reshaped to keepdim form and broadcast back to x's shape. */
 static blo_tensor *expand_back(blo_tensor *gy, const blo_tensor *x, int ax)
 {
@@ -107,7 +97,7 @@ blo_tensor *blo_sum(blo_tensor *a, int axis, gboolean keepdim)
     blo_tensor *y = blo__new(g, nd, shape);
     if (!y)
         return NULL;
-    axis_split(a, ax, &outer, &len, &inner);
+    blo__split_axis(a, ax, &outer, &len, &inner);
     BLO__PAR_FOR(a->numel)
     for (int64_t o = 0; o < outer; o++) {
         const float *src = a->data + o * len * inner;
@@ -161,7 +151,7 @@ blo_tensor *blo_max(blo_tensor *a, int axis, gboolean keepdim)
     blo_tensor *mask = a->node && blo__recording(g) ? blo__new_zeros_like(a) : NULL;
     if (!y)
         return NULL;
-    axis_split(a, ax, &outer, &len, &inner);
+    blo__split_axis(a, ax, &outer, &len, &inner);
     for (int64_t o = 0; o < outer; o++)
         for (int64_t i = 0; i < inner; i++) {
             const float *src = a->data + o * len * inner + i;

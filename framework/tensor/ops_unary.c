@@ -33,7 +33,7 @@ static inline float softplus(float x)
         for (int64_t i = 0; i < n; i++) { float x = px[i]; py[i] = (EXPR); } \
     } while (0)
 
-static void u_forward(ukind k, float *py, const float *px, int64_t n, float p, float q)
+static void u_forward(ukind k, float *restrict py, const float *restrict px, int64_t n, float p, float q)
 {
     switch (k) {
     case U_NEG: U_LOOP(-x); break;
@@ -61,10 +61,11 @@ static void u_forward(ukind k, float *py, const float *px, int64_t n, float p, f
     do {                                                                        \
         BLO__PAR_FOR(n)                                                         \
         for (int64_t i = 0; i < n; i++) { float x = px[i], y = py[i]; (void)x; (void)y; \
-            pg[i] = pgy[i] * (EXPR); }                                          \
+            float d = (EXPR); pg[i] = pgy[i] * d; }                             \
     } while (0)
 
-static void u_grad(ukind k, float *pg, const float *pgy, const float *px, const float *py,
+static void u_grad(ukind k, float *restrict pg, const float *restrict pgy, const float *restrict px,
+                   const float *restrict py,
                    int64_t n, float p, float q)
 {
     switch (k) {
@@ -75,6 +76,7 @@ static void u_grad(ukind k, float *pg, const float *pgy, const float *px, const 
     case U_LOG: G_LOOP(1.0f / x); break;
     case U_POW: G_LOOP(p * powf(x, p - 1.0f)); break;
     case U_SQRT: G_LOOP(0.5f / y); break;
+    /* restrict + the derivative in its own variable let these vectorise */
     case U_ABS: G_LOOP(x > 0 ? 1.0f : x < 0 ? -1.0f : 0.0f); break;
     case U_CLAMP: G_LOOP(x >= p && x <= q ? 1.0f : 0.0f); break;
     case U_RELU: G_LOOP(x > 0 ? 1.0f : 0.0f); break;

@@ -19,6 +19,7 @@ static gboolean is_adam(const blo_optimizer *o)
 
 blo_optimizer *blo_optimizer_new(size_t n, const blo_opt_config *cfg)
 {
+    g_return_val_if_fail(cfg != NULL, NULL);
     blo_optimizer *o = g_new0(blo_optimizer, 1);
     o->cfg = *cfg;
     o->n = n;
@@ -98,6 +99,7 @@ static void adam_step(blo_optimizer *o, float *p, const float *grad)
 
 void blo_optimizer_step(blo_optimizer *o, float *params, const float *grad)
 {
+    g_return_if_fail(o != NULL && params != NULL && grad != NULL);
     o->t++;
     if (is_adam(o))
         adam_step(o, params, grad);

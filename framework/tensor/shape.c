@@ -42,6 +42,16 @@ int blo__axis(blo_graph *g, const char *op, int axis, int ndim)
     return a;
 }
 
+void blo__split_axis(const blo_tensor *a, int axis, int64_t *outer, int64_t *len, int64_t *inner)
+{
+    *outer = *inner = 1;
+    for (int d = 0; d < axis; d++)
+        *outer *= a->shape[d];
+    for (int d = axis + 1; d < a->ndim; d++)
+        *inner *= a->shape[d];
+    *len = a->ndim ? a->shape[axis] : 1;
+}
+
 gboolean blo__broadcast_shape(blo_graph *g, const char *op, const blo_tensor *a,
                               const blo_tensor *b, int *ndim, int64_t *shape)
 {

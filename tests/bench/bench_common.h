@@ -4,8 +4,10 @@
 
 typedef void (*bench_fn)(void *ctx);
 
-/* Median milliseconds of fn over at least 1 s and 5 runs, after 3 warm-ups. */
-double bench_median_ms(bench_fn fn, void *ctx);
+/* Fastest run of fn in milliseconds, over at least 1 s and 5 runs after 3
+ * warm-ups (the minimum is the robust estimate on a shared machine; the
+ * PyTorch side uses the same rule). */
+double bench_best_ms(bench_fn fn, void *ctx);
 /* Threads for both sides: $BLO_BENCH_THREADS or the number of online CPUs. */
 int bench_threads(void);
 /* Runs torch_bench.py MODE THREADS; returns 0 and sets *ms, or 77 (torch
