@@ -35,7 +35,7 @@ void idx_fixture_images(const char *path, const idx_fixture_opts *o)
     for (uint32_t i = 0; i < items; i++) {
         uint8_t *px = b + 16 + i * item;
         for (size_t k = 0; k < item; k++)
-            px[k] = (uint8_t)((i * 7 + k) % 256);
+            px[k] = (uint8_t)((i * 7 + k) % 64);   /* dim background */
         px[0] = (uint8_t)(i % 256);
         px[1] = (uint8_t)(i / 256);
         /* A bright row that gives the class away, so a model can learn it. */

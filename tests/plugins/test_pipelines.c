@@ -21,7 +21,8 @@ Test(pipelines, standard_training_learns_fixture)
                            "! learner:linear ! solver:standard epochs=2 batch_size=50 lr=0.01 "
                            "! metric:accuracy split=test", dir);
     cr_assert_not_null(run, "%s", err ? err->message : "");
-    cr_expect_geq(runner_metric(run, "test_accuracy"), 0.95);
+    double acc = runner_metric(run, "test_accuracy");
+    cr_expect_geq(acc, 0.95, "test accuracy %g", acc);
     cr_expect_eq(blo_run_iteration(run), 2 * 20, "one step per minibatch");
     blo_run_free(run);
 }
