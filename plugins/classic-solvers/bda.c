@@ -1,7 +1,8 @@
 /* solver:bda — Bi-level Descent Aggregation (Liu et al., ICML 2020): the lower
  * steps descend the aggregation mu F + (1 - mu) f, so the inner loop also
  * selects, among lower solutions, the ones good for F (needed when the lower
- * solution is not unique); the hypergradient is then taken RHG-style through
+ * solution is not unique); the weight decays as mu / (t + 1) over the inner
+ * steps so the loop still converges to a lower solution; the hypergradient is then taken RHG-style through
  * those aggregated steps (exact Hessian-vector products of mu F + (1 - mu) f). */
 #include "classic.h"
 
@@ -13,6 +14,7 @@ typedef struct bda {
 static const blo_param_spec bda_params[] = {
     CLASSIC_PARAMS(200, 20, 0.1, 0.1),
     BLO_PARAM_DOUBLE("mu", 0.5, 0.0, 1.0, "weight of the upper gradient in the aggregated lower step"),
+    BLO_PARAM_BOOL("mu_decay", TRUE, "use mu / (t + 1) at inner step t (BDA's schedule) instead of a constant mu"),
     BLO_PARAM_END,
 };
 
@@ -21,6 +23,7 @@ static void *bda_create(const blo_params *params, blo_ctx *ctx, GError **error)
     bda *s = g_new0(bda, 1);
     classic_read_params(&s->c, params, ctx, "solver:bda");
     s->mu = blo_params_get_double(params, "mu");
+    s->c.mu_decay = blo_params_get_bool(params, "mu_decay");
     return s;
 }
 
@@ -42,11 +45,7 @@ static blo_step_status bda_step(void *self, blo_run *run, GError **error)
     return classic_finish_step(c, run, c->gx, error);
 }
 
-static const blo_solver_vtable bda_vtable = {
-    .struct_size = sizeof(blo_solver_vtable),
-    .create = bda_create, .init = bda_init, .step = bda_step, .planned_steps = classic_planned_steps,
-    .save_state = classic_save_state, .load_state = classic_load_state, .destroy = classic_destroy,
-};
+static const blo_solver_vtable bda_vtable = CLASSIC_VTABLE(bda_create, bda_init, bda_step);
 
 const blo_component classic_bda = {
     BLO_COMPONENT_HEADER, .kind = BLO_KIND_SOLVER, .name = "bda",

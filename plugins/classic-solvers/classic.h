@@ -15,6 +15,7 @@ typedef struct classic {
     double inner_lr, x_lr;
     blo_opt_kind x_opt;
     gboolean warm_start;
+    gboolean mu_decay;           /* aggregation weight mu / (t + 1) at inner step t (BDA) */
     /* bound state */
     blo_problem *prob;
     int64_t nx, ny;
@@ -23,6 +24,7 @@ typedef struct classic {
     float *gx, *gy;              /* scratch gradients (dim_x, dim_y) */
     float *traj;                 /* (inner_steps + 1) * ny lower iterates, when recorded */
     float *sy[4], *sx[2];        /* per-solver scratch vectors (dim_y, dim_x) */
+    double *F_values;            /* F along the trajectory, when a solver needs it */
     int64_t k;                   /* outer iterations done */
 } classic;
 
@@ -45,7 +47,8 @@ void     classic_destroy(void *self);
 
 /* Starts the inner loop: y = y_init unless warm-starting. */
 void     classic_lower_start(classic *c, float *y);
-/* `steps` steps of y -= lr grad_y (mu F + (1 - mu) f)(x, y), each followed by the
+/* `steps` steps of y -= lr grad_y (mu_t F + (1 - mu_t) f)(x, y) (mu_t = mu, or mu / (t + 1)
+ * with c->mu_decay), each followed by the
  * prox of the nonsmooth part and the lower projection; when c->traj is set,
  * stores y_0 .. y_steps there.  F_values (steps + 1 doubles, may be NULL)
  * receives F(x, y_t) (value only, not a counted evaluation). */
@@ -54,7 +57,7 @@ gboolean classic_lower_descent(classic *c, const float *x, float *y, int64_t ste
 /* Reverse-mode hypergradient through the recorded steps [first, last) of the
  * trajectory, starting from grad F(x, y_last):
  *   a = grad_y F, g = grad_x F;  for t = last-1 .. first:
- *   g -= lr d2(mu F + (1-mu) f)/dxdy(y_t) a;  a -= lr d2(mu F + (1-mu) f)/dy2(y_t) a.
+ *   g -= lr d2(mu_t F + (1-mu_t) f)/dxdy(y_t) a;  a -= lr d2(mu_t F + (1-mu_t) f)/dy2(y_t) a.
  * Writes g into gx and, if a0 is non-NULL, a (the gradient w.r.t. y_first) into a0. */
 gboolean classic_reverse(classic *c, const float *x, int64_t first, int64_t last, double lr, double mu,
                          float *gx, float *a0, GError **error);
@@ -67,6 +70,12 @@ blo_step_status classic_finish_step(classic *c, blo_run *run, const float *gx, G
 gboolean classic_save_state(void *self, blo_state *state, GError **error);
 gboolean classic_load_state(void *self, const blo_state *state, GError **error);
 int64_t  classic_planned_steps(void *self);
+
+/* The vtable of a classic solver: its own create / init / step, shared rest. */
+#define CLASSIC_VTABLE(create_, init_, step_)                                                         \
+    { .struct_size = sizeof(blo_solver_vtable), .create = (create_), .init = (init_), .step = (step_), \
+      .planned_steps = classic_planned_steps, .save_state = classic_save_state,                      \
+      .load_state = classic_load_state, .destroy = classic_destroy }
 
 /* Components of the plugin. */
 extern const blo_component classic_rhg, classic_trhg, classic_cg, classic_neumann, classic_bda,

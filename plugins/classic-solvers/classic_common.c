@@ -58,6 +58,7 @@ void classic_destroy(void *self)
     g_free(c->gx);
     g_free(c->gy);
     g_free(c->traj);
+    g_free(c->F_values);
     g_free(c);
 }
 
@@ -65,6 +66,12 @@ void classic_lower_start(classic *c, float *y)
 {
     if (!c->warm_start)
         blo_vec_copy((size_t)c->ny, c->y_init, y);
+}
+
+/* The aggregation weight of inner step t. */
+static double step_mu(const classic *c, double mu, int64_t t)
+{
+    return c->mu_decay ? mu / (double)(t + 1) : mu;
 }
 
 gboolean classic_lower_descent(classic *c, const float *x, float *y, int64_t steps, double lr,
@@ -78,7 +85,8 @@ gboolean classic_lower_descent(classic *c, const float *x, float *y, int64_t ste
             return FALSE;
         if (t == steps)
             break;
-        if (!blo_problem_eval(c->prob, x, y, mu, 1.0 - mu, 0, NULL, NULL, c->gy, error))
+        double m = step_mu(c, mu, t);
+        if (!blo_problem_eval(c->prob, x, y, m, 1.0 - m, 0, NULL, NULL, c->gy, error))
             return FALSE;
         blo_vec_axpy(ny, (float)-lr, c->gy, y);
         blo_problem_prox_lower(c->prob, x, y, lr);
@@ -94,7 +102,8 @@ gboolean classic_reverse(classic *c, const float *x, int64_t first, int64_t last
     float *a = g_new(float, ny), *hyy = g_new(float, ny), *hxy = g_new(float, nx);
     gboolean ok = blo_problem_upper(c->prob, x, c->traj + last * c->ny, NULL, gx, a, error);
     for (int64_t t = last - 1; ok && t >= first; t--) {
-        ok = blo_problem_hvp(c->prob, x, c->traj + t * c->ny, a, mu, 1.0 - mu, hyy, hxy, error);
+        double m = step_mu(c, mu, t);
+        ok = blo_problem_hvp(c->prob, x, c->traj + t * c->ny, a, m, 1.0 - m, hyy, hxy, error);
         if (ok) {
             blo_vec_axpy(nx, (float)-lr, hxy, gx);
             blo_vec_axpy(ny, (float)-lr, hyy, a);

@@ -66,11 +66,7 @@ static blo_step_status darts_step(void *self, blo_run *run, GError **error)
     return classic_finish_step(c, run, c->gx, error);
 }
 
-static const blo_solver_vtable darts_vtable = {
-    .struct_size = sizeof(blo_solver_vtable),
-    .create = darts_create, .init = darts_init, .step = darts_step, .planned_steps = classic_planned_steps,
-    .save_state = classic_save_state, .load_state = classic_load_state, .destroy = classic_destroy,
-};
+static const blo_solver_vtable darts_vtable = CLASSIC_VTABLE(darts_create, darts_init, darts_step);
 
 const blo_component classic_darts_fd = {
     BLO_COMPONENT_HEADER, .kind = BLO_KIND_SOLVER, .name = "darts-fd",

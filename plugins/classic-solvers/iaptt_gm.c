@@ -9,7 +9,6 @@
 typedef struct iaptt {
     classic c;
     double z_lr;
-    double *F_values;
 } iaptt;
 
 static const blo_param_spec iaptt_params[] = {
@@ -24,7 +23,7 @@ static void *iaptt_create(const blo_params *params, blo_ctx *ctx, GError **error
     classic_read_params(&s->c, params, ctx, "solver:iaptt-gm");
     s->c.warm_start = FALSE;   /* every inner loop starts from the learned z = y_init */
     s->z_lr = blo_params_get_double(params, "z_lr");
-    s->F_values = g_new0(double, s->c.inner_steps + 1);
+    s->c.F_values = g_new0(double, s->c.inner_steps + 1);
     return s;
 }
 
@@ -40,10 +39,10 @@ static blo_step_status iaptt_step(void *self, blo_run *run, GError **error)
     float *x = blo_run_x(run), *y = blo_run_y(run), *gz = c->sy[0];
     int64_t T = c->inner_steps, worst = T;
     classic_lower_start(c, y);
-    if (!classic_lower_descent(c, x, y, T, c->inner_lr, 0.0, s->F_values, error))
+    if (!classic_lower_descent(c, x, y, T, c->inner_lr, 0.0, s->c.F_values, error))
         return BLO_STEP_ERROR;
     for (int64_t t = T; t >= 1; t--)
-        if (s->F_values[t] > s->F_values[worst])
+        if (s->c.F_values[t] > s->c.F_values[worst])
             worst = t;
     if (!classic_reverse(c, x, 0, worst, c->inner_lr, 0.0, c->gx, gz, error))
         return BLO_STEP_ERROR;
@@ -54,19 +53,7 @@ static blo_step_status iaptt_step(void *self, blo_run *run, GError **error)
     return classic_finish_step(c, run, c->gx, error);
 }
 
-static void iaptt_destroy(void *self)
-{
-    iaptt *s = self;
-    if (s)
-        g_free(s->F_values);
-    classic_destroy(self);
-}
-
-static const blo_solver_vtable iaptt_vtable = {
-    .struct_size = sizeof(blo_solver_vtable),
-    .create = iaptt_create, .init = iaptt_init, .step = iaptt_step, .planned_steps = classic_planned_steps,
-    .save_state = classic_save_state, .load_state = classic_load_state, .destroy = iaptt_destroy,
-};
+static const blo_solver_vtable iaptt_vtable = CLASSIC_VTABLE(iaptt_create, iaptt_init, iaptt_step);
 
 const blo_component classic_iaptt_gm = {
     BLO_COMPONENT_HEADER, .kind = BLO_KIND_SOLVER, .name = "iaptt-gm",

@@ -3,7 +3,8 @@
  * conjugate gradients or by the Neumann series q = lr sum_i (I - lr H)^i grad_y F,
  * using exact Hessian-vector products; then
  *   hypergradient = grad_x F - d2f/dxdy q.
- * Both assume a unique lower solution (H invertible). */
+ * Both assume a unique lower solution (H invertible): on a singular H with
+ * grad_y F outside its range, undamped CG diverges (use damping > 0). */
 #include "classic.h"
 
 #include <math.h>
@@ -14,13 +15,14 @@ typedef struct implicit {
     classic c;
     implicit_kind kind;
     int64_t solve_steps;
-    double solve_tol, neumann_lr;
+    double solve_tol, neumann_lr, damping;
 } implicit;
 
 static const blo_param_spec cg_params[] = {
     CLASSIC_PARAMS(200, 20, 0.1, 0.1),
     BLO_PARAM_INT("cg_steps", 10, 1, 1000000, "conjugate-gradient iterations"),
     BLO_PARAM_DOUBLE("cg_tol", 1e-10, 0.0, 1e6, "stop CG when the residual norm is below this"),
+    BLO_PARAM_DOUBLE("damping", 0.0, 0.0, 1e6, "solve (H + damping I) q = grad_y F; > 0 keeps CG finite when H is singular"),
     BLO_PARAM_END,
 };
 
@@ -38,6 +40,7 @@ static void *cg_create(const blo_params *params, blo_ctx *ctx, GError **error)
     s->kind = SOLVE_CG;
     s->solve_steps = blo_params_get_int(params, "cg_steps");
     s->solve_tol = blo_params_get_double(params, "cg_tol");
+    s->damping = blo_params_get_double(params, "damping");
     return s;
 }
 
@@ -56,7 +59,7 @@ static gboolean implicit_init(void *self, blo_run *run, GError **error)
     return classic_bind(self, run, FALSE, error);
 }
 
-/* CG on H q = b (q starts at 0); stops early on a small residual or nonpositive curvature. */
+/* CG on (H + damping I) q = b (q starts at 0); stops early on a small residual or nonpositive curvature. */
 static gboolean solve_cg(implicit *s, const float *x, const float *y, const float *b, float *q, GError **error)
 {
     classic *c = &s->c;
@@ -69,6 +72,7 @@ static gboolean solve_cg(implicit *s, const float *x, const float *y, const floa
     for (int64_t i = 0; i < s->solve_steps && sqrt(rs) > s->solve_tol; i++) {
         if (!blo_problem_lower_hvp(c->prob, x, y, p, hp, NULL, error))
             return FALSE;
+        blo_vec_axpy(ny, (float)s->damping, p, hp);
         double curv = blo_vec_dot(ny, p, hp);
         if (curv <= 0)
             break;
@@ -119,17 +123,9 @@ static blo_step_status implicit_step(void *self, blo_run *run, GError **error)
     return classic_finish_step(c, run, c->gx, error);
 }
 
-static const blo_solver_vtable cg_vtable = {
-    .struct_size = sizeof(blo_solver_vtable),
-    .create = cg_create, .init = implicit_init, .step = implicit_step, .planned_steps = classic_planned_steps,
-    .save_state = classic_save_state, .load_state = classic_load_state, .destroy = classic_destroy,
-};
+static const blo_solver_vtable cg_vtable = CLASSIC_VTABLE(cg_create, implicit_init, implicit_step);
 
-static const blo_solver_vtable neumann_vtable = {
-    .struct_size = sizeof(blo_solver_vtable),
-    .create = neumann_create, .init = implicit_init, .step = implicit_step, .planned_steps = classic_planned_steps,
-    .save_state = classic_save_state, .load_state = classic_load_state, .destroy = classic_destroy,
-};
+static const blo_solver_vtable neumann_vtable = CLASSIC_VTABLE(neumann_create, implicit_init, implicit_step);
 
 const blo_component classic_cg = {
     BLO_COMPONENT_HEADER, .kind = BLO_KIND_SOLVER, .name = "cg",

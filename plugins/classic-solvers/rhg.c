@@ -58,17 +58,9 @@ static blo_step_status rhg_step(void *self, blo_run *run, GError **error)
     return classic_finish_step(c, run, c->gx, error);
 }
 
-static const blo_solver_vtable rhg_vtable = {
-    .struct_size = sizeof(blo_solver_vtable),
-    .create = rhg_create, .init = rhg_init, .step = rhg_step, .planned_steps = classic_planned_steps,
-    .save_state = classic_save_state, .load_state = classic_load_state, .destroy = classic_destroy,
-};
+static const blo_solver_vtable rhg_vtable = CLASSIC_VTABLE(rhg_create, rhg_init, rhg_step);
 
-static const blo_solver_vtable trhg_vtable = {
-    .struct_size = sizeof(blo_solver_vtable),
-    .create = trhg_create, .init = rhg_init, .step = rhg_step, .planned_steps = classic_planned_steps,
-    .save_state = classic_save_state, .load_state = classic_load_state, .destroy = classic_destroy,
-};
+static const blo_solver_vtable trhg_vtable = CLASSIC_VTABLE(trhg_create, rhg_init, rhg_step);
 
 const blo_component classic_rhg = {
     BLO_COMPONENT_HEADER, .kind = BLO_KIND_SOLVER, .name = "rhg",

@@ -1,7 +1,8 @@
 /* solver:bome and solver:v-pbgd — first-order value-function methods.  Both
- * use q(x, y) = f(x, y) - f(x, y_hat), y_hat = T lower steps from y (an
- * approximation of min_y f(x, .)), whose gradient needs no second order:
- *   grad_x q = grad_x f(x, y) - grad_x f(x, y_hat),  grad_y q = grad_y f(x, y).
+ * use q(x, y) = phi(x, y) - phi(x, y_hat), phi = f + g, y_hat = T proximal
+ * lower steps from y (an approximation of min_y phi(x, .)), whose gradient
+ * needs no second order (a subgradient for the nonsmooth g):
+ *   grad_x q = grad_x phi(x, y) - grad_x phi(x, y_hat),  grad_y q = grad_y phi(x, y).
  * BOME (Liu et al., NeurIPS 2022) moves (x, y) along grad F + lambda grad q with
  * the dynamic barrier lambda = max((phi - <grad F, grad q>) / ||grad q||^2, 0),
  * phi = eta ||grad q||^2.  V-PBGD (Shen & Chen, ICML 2023) descends the penalty
@@ -64,10 +65,11 @@ static gboolean valuefn_init(void *self, blo_run *run, GError **error)
 static gboolean value_gap_grad(classic *c, const float *x, const float *y, float *qx, float *qy, GError **error)
 {
     float *yhat = c->sy[0], *gx_hat = c->sx[1];
+    double wn = blo_problem_has_nonsmooth(c->prob) ? 1.0 : 0.0;   /* phi = f + g, subgradient of g */
     blo_vec_copy((size_t)c->ny, y, yhat);
     if (!classic_lower_descent(c, x, yhat, c->inner_steps, c->inner_lr, 0.0, NULL, error) ||
-        !blo_problem_lower(c->prob, x, y, NULL, qx, qy, error) ||
-        !blo_problem_lower(c->prob, x, yhat, NULL, gx_hat, NULL, error))
+        !blo_problem_eval(c->prob, x, y, 0, 1, wn, NULL, qx, qy, error) ||
+        !blo_problem_eval(c->prob, x, yhat, 0, 1, wn, NULL, gx_hat, NULL, error))
         return FALSE;
     blo_vec_axpy((size_t)c->nx, -1.0f, gx_hat, qx);
     return TRUE;
@@ -79,8 +81,9 @@ static blo_step_status valuefn_step(void *self, blo_run *run, GError **error)
     classic *c = &s->c;
     size_t nx = (size_t)c->nx, ny = (size_t)c->ny;
     float *x = blo_run_x(run), *y = blo_run_y(run), *qx = c->sx[0], *qy = c->sy[1];
-    if (!blo_problem_upper(c->prob, x, y, NULL, c->gx, c->gy, error) ||
-        !value_gap_grad(c, x, y, qx, qy, error))
+    /* value_gap_grad first: its inner loop uses c->gy as scratch */
+    if (!value_gap_grad(c, x, y, qx, qy, error) ||
+        !blo_problem_upper(c->prob, x, y, NULL, c->gx, c->gy, error))
         return BLO_STEP_ERROR;
     double weight;
     if (s->kind == VF_BOME) {
@@ -99,17 +102,9 @@ static blo_step_status valuefn_step(void *self, blo_run *run, GError **error)
     return classic_finish_step(c, run, c->gx, error);
 }
 
-static const blo_solver_vtable bome_vtable = {
-    .struct_size = sizeof(blo_solver_vtable),
-    .create = bome_create, .init = valuefn_init, .step = valuefn_step, .planned_steps = classic_planned_steps,
-    .save_state = classic_save_state, .load_state = classic_load_state, .destroy = classic_destroy,
-};
+static const blo_solver_vtable bome_vtable = CLASSIC_VTABLE(bome_create, valuefn_init, valuefn_step);
 
-static const blo_solver_vtable vpbgd_vtable = {
-    .struct_size = sizeof(blo_solver_vtable),
-    .create = vpbgd_create, .init = valuefn_init, .step = valuefn_step, .planned_steps = classic_planned_steps,
-    .save_state = classic_save_state, .load_state = classic_load_state, .destroy = classic_destroy,
-};
+static const blo_solver_vtable vpbgd_vtable = CLASSIC_VTABLE(vpbgd_create, valuefn_init, valuefn_step);
 
 const blo_component classic_bome = {
     BLO_COMPONENT_HEADER, .kind = BLO_KIND_SOLVER, .name = "bome",

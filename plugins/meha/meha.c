@@ -31,7 +31,7 @@ static const blo_param_spec meha_params[] = {
     BLO_PARAM_INT("steps", 1000, 1, 100000000, "iterations to run"),
     BLO_PARAM_DOUBLE("eta", 0.1, 0.0, 1e6, "theta (Moreau-envelope proximal point) step size"),
     BLO_PARAM_DOUBLE("gamma_inv", 0.2, 0.0, 1e9, "1/gamma, the Moreau-envelope coupling"),
-    BLO_PARAM_DOUBLE("gamma", 0.0, 0.0, 1e9, "gamma itself; when given, overrides gamma_inv"),
+    BLO_PARAM_DOUBLE("gamma", 0.0, 0.0, 1e9, "gamma itself; when > 0 it overrides gamma_inv (0: use gamma_inv)"),
     BLO_PARAM_DOUBLE("c_lower", 1.0, 1e-12, 1e12, "c_k = c_lower (k+1)^p; the upper loss is weighted by 1/c_k"),
     BLO_PARAM_DOUBLE("p", 0.49, 0.0, 0.5, "growth exponent of the penalty schedule, in (0, 1/2)"),
     BLO_PARAM_DOUBLE("alpha", 0.1, 0.0, 1e9, "x step size"),
@@ -49,15 +49,11 @@ static void *meha_create(const blo_params *params, blo_ctx *ctx, GError **error)
     m->trace_every = blo_params_get_int(params, "trace_every");
     m->eta = blo_params_get_double(params, "eta");
     m->gamma_inv = blo_params_get_double(params, "gamma_inv");
-    if (blo_params_is_set(params, "gamma")) {
-        double gamma = blo_params_get_double(params, "gamma");
-        if (gamma <= 0) {
-            g_set_error(error, BLO_ERROR, BLO_ERROR_RANGE, "solver:meha: gamma must be > 0, got %g", gamma);
-            g_free(m);
-            return NULL;
-        }
+    /* gamma = 0 (the default) means "use gamma_inv", so the canonical dump,
+     * which writes both, keeps the meaning of the pipeline */
+    double gamma = blo_params_get_double(params, "gamma");
+    if (gamma > 0)
         m->gamma_inv = 1.0 / gamma;
-    }
     m->c_lower = blo_params_get_double(params, "c_lower");
     m->p = blo_params_get_double(params, "p");
     m->alpha = blo_params_get_double(params, "alpha");
@@ -166,11 +162,9 @@ static int64_t meha_planned_steps(void *self) { return ((meha *)self)->steps; }
 static gboolean meha_save_state(void *self, blo_state *state, GError **error)
 {
     meha *m = self;
-    if (!m->theta_ready) {
-        g_set_error(error, BLO_ERROR, BLO_ERROR_FAILED, "solver:meha: nothing to save before the first step");
-        return FALSE;
-    }
+    /* before the first step theta is still to be taken from y: say so */
     blo_state_put_floats(state, "meha.theta", m->theta, (size_t)m->ny);
+    blo_state_put_int(state, "meha.theta_ready", m->theta_ready);
     blo_state_put_int(state, "meha.k", m->k);
     return TRUE;
 }
@@ -178,10 +172,12 @@ static gboolean meha_save_state(void *self, blo_state *state, GError **error)
 static gboolean meha_load_state(void *self, const blo_state *state, GError **error)
 {
     meha *m = self;
+    int64_t ready = 0;
     if (!blo_state_get_floats(state, "meha.theta", m->theta, (size_t)m->ny, error) ||
+        !blo_state_get_int(state, "meha.theta_ready", &ready, error) ||
         !blo_state_get_int(state, "meha.k", &m->k, error))
         return FALSE;
-    m->theta_ready = TRUE;
+    m->theta_ready = ready != 0;
     return TRUE;
 }
 
