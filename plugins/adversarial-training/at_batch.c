@@ -15,6 +15,11 @@ static gboolean clean_logits(at_solver *s, const blo_batch *b, const float *w, G
     blo_graph_pop_no_grad(s->graph);
     if (!logits || !blo_graph_check(s->graph, error))
         return FALSE;
+    if (logits->numel > s->clean_logits_cap) {
+        g_set_error(error, BLO_ERROR, BLO_ERROR_SHAPE, "%s: the learner gives %" G_GINT64_FORMAT " outputs per item, "
+                    "more than the split's classes", s->name, logits->numel / b->n);
+        return FALSE;
+    }
     memcpy(s->clean_logits, logits->data, (size_t)logits->numel * sizeof(float));
     return TRUE;
 }

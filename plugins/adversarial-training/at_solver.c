@@ -36,6 +36,11 @@ gboolean at_init(void *self, blo_run *run, GError **error)
         return FALSE;
     if (s->eval_split[0] && !(s->eval = blo_dataset_get_split(dataset, s->eval_split, error)))
         return FALSE;
+    if (s->method == AT_TRADES && train->n_classes < 1) {
+        g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED, "%s: the train split declares no classes "
+                    "(n_classes), needed for the clean reference distribution", s->name);
+        return FALSE;
+    }
     s->batches = blo_batches_new(train, s->cfg.batch_size, s->name, error);
     if (!s->batches)
         return FALSE;
@@ -49,7 +54,8 @@ gboolean at_init(void *self, blo_run *run, GError **error)
     s->adv = g_new(float, batch_floats);
     s->attack_grad = g_new(float, batch_floats);
     /* Logits of a batch: n_classes per item (TRADES' clean reference). */
-    s->clean_logits = g_new(float, MIN(s->cfg.batch_size, train->n) * MAX(train->n_classes, 1));
+    s->clean_logits_cap = MIN(s->cfg.batch_size, train->n) * MAX(train->n_classes, 1);
+    s->clean_logits = g_new(float, s->clean_logits_cap);
     return TRUE;
 }
 

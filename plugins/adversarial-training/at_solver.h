@@ -28,6 +28,7 @@ typedef struct at_solver {
     blo_graph *graph;
     blo_attack_target *target;
     float *grad, *adv, *attack_grad, *clean_logits;
+    int64_t clean_logits_cap;
     blo_batch batch;            /* the current minibatch */
     const float *batch_weights; /* the weights it was crafted against */
     /* Running numbers of the epoch (checkpointed): */
