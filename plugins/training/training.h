@@ -7,7 +7,4 @@
 extern const blo_component training_standard_component;
 extern const blo_component training_accuracy_component;
 
-/* Copies items idx[0..n) of s into contiguous x / labels buffers. */
-void    training_gather(const blo_split *s, const int64_t *idx, int64_t n, float *x, int32_t *labels);
-
 #endif

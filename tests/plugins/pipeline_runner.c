@@ -37,6 +37,17 @@ blo_run *runner_run(const char *text, gboolean is_file, GError **error)
     return run;
 }
 
+blo_run *runner_run_fmt(GError **error, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    blo_run *run = runner_run(text, FALSE, error);
+    g_free(text);
+    return run;
+}
+
 double runner_metric(blo_run *run, const char *key)
 {
     double v = 0;

@@ -14,22 +14,10 @@ static void drop_fixture(void) { idx_fixture_remove_dir(dir); }
 
 TestSuite(pipelines, .init = make_fixture, .fini = drop_fixture, .timeout = 300);
 
-static blo_run *run_fmt(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-static blo_run *run_fmt(GError **error, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *text = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
-    blo_run *run = runner_run(text, FALSE, error);
-    g_free(text);
-    return run;
-}
-
 Test(pipelines, standard_training_learns_fixture)
 {
     GError *err = NULL;
-    blo_run *run = run_fmt(&err, "dataset:fashion-mnist root=%s n_train=1000 n_val=0 n_test=500 corrupt=0 "
+    blo_run *run = runner_run_fmt(&err, "dataset:fashion-mnist root=%s n_train=1000 n_val=0 n_test=500 corrupt=0 "
                            "! learner:linear ! solver:standard epochs=2 batch_size=50 lr=0.01 "
                            "! metric:accuracy split=test", dir);
     cr_assert_not_null(run, "%s", err ? err->message : "");
@@ -42,7 +30,7 @@ Test(pipelines, standard_training_learns_fixture)
 Test(pipelines, sgd_with_cosine_schedule_learns_fixture)
 {
     GError *err = NULL;
-    blo_run *run = run_fmt(&err, "dataset:fashion-mnist root=%s n_train=1000 n_val=0 n_test=500 corrupt=0 "
+    blo_run *run = runner_run_fmt(&err, "dataset:fashion-mnist root=%s n_train=1000 n_val=0 n_test=500 corrupt=0 "
                            "! learner:linear ! solver:standard epochs=2 batch_size=50 optimizer=sgd lr=0.1 "
                            "schedule=cosine ! metric:accuracy split=test", dir);
     cr_assert_not_null(run, "%s", err ? err->message : "");
@@ -54,7 +42,7 @@ Test(pipelines, sgd_with_cosine_schedule_learns_fixture)
 Test(pipelines, cnn_on_unflattened_images)
 {
     GError *err = NULL;
-    blo_run *run = run_fmt(&err, "dataset:fashion-mnist root=%s n_train=200 n_val=0 n_test=100 corrupt=0 "
+    blo_run *run = runner_run_fmt(&err, "dataset:fashion-mnist root=%s n_train=200 n_val=0 n_test=100 corrupt=0 "
                            "flatten=false ! learner:cnn c1=4 c2=4 fc_hidden=8 "
                            "! solver:standard epochs=1 batch_size=100 ! metric:accuracy split=test", dir);
     cr_assert_not_null(run, "%s", err ? err->message : "");
@@ -67,7 +55,7 @@ Test(pipelines, hyperclean_reports_cleaning_scores)
 {
     /* solver:standard leaves x = 0: every sample predicted clean, F1 = 2/3. */
     GError *err = NULL;
-    blo_run *run = run_fmt(&err, "dataset:fashion-mnist root=%s n_train=400 n_val=200 n_test=100 corrupt=0.5 "
+    blo_run *run = runner_run_fmt(&err, "dataset:fashion-mnist root=%s n_train=400 n_val=200 n_test=100 corrupt=0.5 "
                            "! learner:linear ! objective:hyperclean holdout=0.25 "
                            "! solver:standard epochs=1 batch_size=100", dir);
     cr_assert_not_null(run, "%s", err ? err->message : "");

@@ -9,6 +9,7 @@
 #include "tensor.h"
 #include "optim.h"
 #include "component.h"
+#include "train.h"
 #include <blo/version.h>
 
 #endif

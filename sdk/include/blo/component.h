@@ -20,6 +20,7 @@
 #define BLO_COMPONENT_H
 
 #include <glib.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "params.h"
 #include "plugin.h"
@@ -217,6 +218,18 @@ int64_t  blo_problem_hvp_evals(const blo_problem *p);
 /* ======================================================================
  * solver
  * ==================================================================== */
+/* A minibatch as a training solver sees it (trainer interface below). */
+typedef struct blo_train_batch {
+    int64_t n;                     /* items */
+    int ndim;
+    int64_t shape[BLO_MAX_DIMS];   /* [n, ...] */
+    const float *x;                /* clean inputs */
+    const float *x_adv;            /* adversarial inputs (== x for standard training) */
+    const int32_t *labels;
+    int64_t epoch, index;          /* position of this batch */
+    gboolean last_of_epoch;
+} blo_train_batch;
+
 typedef enum {
     BLO_STEP_CONTINUE = 0,  /* call step() again */
     BLO_STEP_DONE = 1,      /* converged or budget spent */
@@ -238,7 +251,31 @@ typedef struct blo_solver_vtable {
     gboolean (*save_state)(void *self, blo_state *state, GError **error);
     gboolean (*load_state)(void *self, const blo_state *state, GError **error);
     void (*destroy)(void *self);
+    /* ---- Optional trainer interface (check struct_size with
+     * BLO_SOLVER_HAS_TRAINER; NULL when the solver is not a minibatch trainer).
+     * Lets a wrapper (solver:last) drive a training solver's data, attack and
+     * loss while doing its own parameter update.  A wrapper calls init() of the
+     * base, then per step: next_batch (advances the base's minibatch position,
+     * crafting adversarial inputs against weights w), then batch_loss_grad at
+     * any weights it likes; the base's own step() is not called.  save/load
+     * state of the base keep its position. */
+    /* Draws the next minibatch and its adversarial version against w (n_y floats). */
+    gboolean (*next_batch)(void *self, blo_run *run, const float *w, blo_train_batch *out, GError **error);
+    /* The base's training loss of that batch at weights w, and d loss / d w into
+     * grad (n_y floats, overwritten). */
+    gboolean (*batch_loss_grad)(void *self, const blo_train_batch *batch, const float *w, double *loss,
+                                float *grad, GError **error);
+    /* Optional: called by the wrapper after the batch marked last_of_epoch,
+     * with the weights the wrapper trains; the base traces its per-epoch
+     * numbers (e.g. clean / robust accuracy on a held-out split). */
+    gboolean (*epoch_end)(void *self, blo_run *run, const float *w, GError **error);
 } blo_solver_vtable;
+
+#define BLO_SOLVER_HAS_TRAINER(vt) \
+    ((vt)->struct_size >= offsetof(blo_solver_vtable, batch_loss_grad) + sizeof(void *) && \
+     (vt)->next_batch && (vt)->batch_loss_grad)
+#define BLO_SOLVER_HAS_EPOCH_END(vt) \
+    ((vt)->struct_size >= offsetof(blo_solver_vtable, epoch_end) + sizeof(void *) && (vt)->epoch_end)
 
 /* ======================================================================
  * attack
@@ -251,7 +288,27 @@ typedef struct blo_attack_target {
                           const int32_t *labels, double *loss, float *grad, GError **error);
     void *user;
     float x_min, x_max;   /* valid input range */
+    /* Optional (NULL when unavailable): as loss_grad, but each item's loss goes
+     * to losses[B].  Attacks that track per-item progress (APGD-CE) need it. */
+    gboolean (*loss_grad_each)(void *user, const float *input, int ndim, const int64_t *shape,
+                               const int32_t *labels, double *losses, float *grad, GError **error);
 } blo_attack_target;
+
+/* An attack target over any learner: the cross-entropy of learner(y; input)
+ * against the labels (training = FALSE), or, after
+ * blo_learner_attack_target_set_kl(), KL(softmax(ref) || softmax(learner(input)))
+ * per item (TRADES' inner maximisation).  y is read at every call, so it may
+ * change between calls; learner and y must outlive the target.  Both
+ * loss_grad and loss_grad_each are provided.  Free with
+ * blo_learner_attack_target_free(). */
+blo_attack_target *blo_learner_attack_target_new(blo_object *learner, const float *y, int64_t n_y,
+                                                 float x_min, float x_max);
+/* ref_logits [B, C] is read at each call (keep it alive while attacking);
+ * NULL switches back to cross-entropy. */
+void               blo_learner_attack_target_set_kl(blo_attack_target *t, const float *ref_logits);
+/* Points the target at other weights (same n_y), e.g. a proxy model's. */
+void               blo_learner_attack_target_set_y(blo_attack_target *t, const float *y);
+void               blo_learner_attack_target_free(blo_attack_target *t);
 
 typedef struct blo_attack_vtable {
     size_t struct_size;

@@ -1,0 +1,154 @@
+/* attack:apgd-ce — Auto-PGD on the cross-entropy (Croce & Hein, ICML 2020).
+ * Per item: step size starts at 2 eps and is halved at checkpoints w_j when
+ * fewer than rho of the steps since the last checkpoint increased the loss,
+ * or when neither the step size nor the best loss changed since it; after a
+ * halving the iterate restarts from the best point.  Steps use momentum
+ * alpha: x <- P(x + alpha (z - x) + (1 - alpha)(x - x_prev)), z = P(x + eta dir(grad)).
+ * Returns the point with the highest loss seen (best-point tracking). */
+#include "attacks.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct apgd_attack {
+    pgd_config cfg;
+    double rho, alpha;
+} apgd_attack;
+
+static const blo_param_spec apgd_params[] = {
+    PERTURB_NORM_PARAM,
+    PERTURB_EPS_PARAM(0.1),
+    BLO_PARAM_INT("steps", 20, 1, 1000000, "iterations (gradient evaluations after the start point)"),
+    BLO_PARAM_DOUBLE("rho", 0.75, 0.0, 1.0, "checkpoint condition: share of loss increases below which eta halves"),
+    BLO_PARAM_DOUBLE("momentum", 0.75, 0.0, 1.0, "alpha, weight of the new step against the previous one"),
+    BLO_PARAM_BOOL("random_start", TRUE, "start from a random point of the ball"),
+    BLO_PARAM_END
+};
+
+static void *apgd_create(const blo_params *params, blo_ctx *ctx, GError **error)
+{
+    apgd_attack *a = g_new0(apgd_attack, 1);
+    a->cfg.norm = perturb_norm_from_name(blo_params_get_string(params, "norm"));
+    a->cfg.eps = blo_params_get_double(params, "eps");
+    a->cfg.steps = blo_params_get_int(params, "steps");
+    a->cfg.random_start = blo_params_get_bool(params, "random_start");
+    a->rho = blo_params_get_double(params, "rho");
+    a->alpha = blo_params_get_double(params, "momentum");
+    return a;
+}
+
+/* Checkpoint lengths: p0 = 0, p1 = 0.22, p_{j+1} = p_j + max(p_j - p_{j-1} - 0.03, 0.06),
+ * i.e. intervals of ceil(0.22 N) shrinking by 0.03 N down to 0.06 N. */
+typedef struct apgd_schedule {
+    int64_t len, decr, min_len;
+} apgd_schedule;
+
+static apgd_schedule schedule_make(int64_t n)
+{
+    return (apgd_schedule){ .len = MAX((int64_t)ceil(0.22 * (double)n), 1),
+                            .decr = MAX((int64_t)(0.03 * (double)n), 1),
+                            .min_len = MAX((int64_t)(0.06 * (double)n), 1) };
+}
+
+typedef struct apgd_items {
+    double *eta, *loss, *best, *best_at_check, *prev_loss;
+    int64_t *increases;
+    gboolean *reduced_at_check;
+} apgd_items;
+
+static gboolean eval(const perturb_batch *pb, const float *adv, double *losses, float *grad, GError **error)
+{
+    const blo_attack_target *t = pb->target;
+    return t->loss_grad_each(t->user, adv, pb->ndim, pb->shape, pb->labels, losses, grad, error);
+}
+
+static gboolean apgd_perturb(void *self, const blo_attack_target *target, const float *input, int ndim,
+                             const int64_t *shape, const int32_t *labels, float *adv, blo_rng *rng,
+                             GError **error)
+{
+    apgd_attack *a = self;
+    if (!target->loss_grad_each) {
+        g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED,
+                    "attack:apgd-ce needs per-item losses (blo_attack_target.loss_grad_each)");
+        return FALSE;
+    }
+    perturb_batch pb = perturb_batch_make(target, input, ndim, shape, labels);
+    int64_t B = pb.B, D = pb.D;
+    size_t n = (size_t)MAX(B * D, 1);
+    float *x = g_new(float, n), *prev = g_new(float, n), *z = g_new(float, n), *grad = g_new(float, n);
+    float *best_grad = g_new(float, n);
+    apgd_items it = { g_new(double, B), g_new(double, B), g_new(double, B), g_new(double, B),
+                      g_new(double, B), g_new0(int64_t, B), g_new0(gboolean, B) };
+    if (a->cfg.random_start)
+        perturb_random_start(&pb, a->cfg.norm, a->cfg.eps, x, rng);
+    else
+        memcpy(x, input, n * sizeof *x);
+    gboolean ok = eval(&pb, x, it.loss, grad, error);
+    if (ok) {
+        memcpy(adv, x, n * sizeof *x);
+        memcpy(prev, x, n * sizeof *x);
+        memcpy(best_grad, grad, n * sizeof *grad);
+        for (int64_t i = 0; i < B; i++) {
+            it.eta[i] = 2 * a->cfg.eps;
+            it.best[i] = it.best_at_check[i] = it.prev_loss[i] = it.loss[i];
+        }
+    }
+    apgd_schedule sch = schedule_make(a->cfg.steps);
+    int64_t since_check = 0;
+    for (int64_t k = 0; ok && k < a->cfg.steps; k++) {
+        double w = k == 0 ? 1.0 : a->alpha;
+        memcpy(z, x, n * sizeof *z);
+        perturb_ascent(&pb, a->cfg.norm, 0, it.eta, grad, z);
+        perturb_project(&pb, a->cfg.norm, a->cfg.eps, z);
+        for (size_t j = 0; j < n; j++) {
+            float next = x[j] + (float)(w * (z[j] - x[j]) + (1 - w) * (x[j] - prev[j]));
+            prev[j] = x[j];
+            x[j] = next;
+        }
+        perturb_project(&pb, a->cfg.norm, a->cfg.eps, x);
+        ok = eval(&pb, x, it.loss, grad, error);
+        if (!ok)
+            break;
+        for (int64_t i = 0; i < B; i++) {
+            it.increases[i] += it.loss[i] > it.prev_loss[i];
+            it.prev_loss[i] = it.loss[i];
+            if (it.loss[i] > it.best[i]) {
+                it.best[i] = it.loss[i];
+                memcpy(adv + i * D, x + i * D, (size_t)D * sizeof *x);
+                memcpy(best_grad + i * D, grad + i * D, (size_t)D * sizeof *grad);
+            }
+        }
+        if (++since_check < sch.len)
+            continue;
+        for (int64_t i = 0; i < B; i++) {
+            gboolean oscillating = (double)it.increases[i] < a->rho * (double)sch.len;
+            gboolean stalled = !it.reduced_at_check[i] && it.best_at_check[i] >= it.best[i];
+            it.reduced_at_check[i] = oscillating || stalled;
+            it.best_at_check[i] = it.best[i];
+            it.increases[i] = 0;
+            if (it.reduced_at_check[i]) {
+                /* Halve and restart from the best point, with no momentum across it. */
+                it.eta[i] /= 2;
+                memcpy(x + i * D, adv + i * D, (size_t)D * sizeof *x);
+                memcpy(prev + i * D, adv + i * D, (size_t)D * sizeof *x);
+                memcpy(grad + i * D, best_grad + i * D, (size_t)D * sizeof *grad);
+            }
+        }
+        since_check = 0;
+        sch.len = MAX(sch.len - sch.decr, sch.min_len);
+    }
+    g_free(x); g_free(prev); g_free(z); g_free(grad); g_free(best_grad);
+    g_free(it.eta); g_free(it.loss); g_free(it.best); g_free(it.best_at_check); g_free(it.prev_loss);
+    g_free(it.increases); g_free(it.reduced_at_check);
+    return ok;
+}
+
+static const blo_attack_vtable apgd_vtable = {
+    .struct_size = sizeof(blo_attack_vtable), .create = apgd_create, .perturb = apgd_perturb, .destroy = g_free,
+};
+
+const blo_component attacks_apgd_ce_component = {
+    BLO_COMPONENT_HEADER, .kind = BLO_KIND_ATTACK, .name = "apgd-ce",
+    .summary = "Auto-PGD on the cross-entropy (Croce & Hein 2020): adaptive step size, momentum, best point",
+    .params = apgd_params, .vtable = &apgd_vtable,
+};

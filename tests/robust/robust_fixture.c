@@ -1,0 +1,56 @@
+#include "robust_fixture.h"
+
+#include <criterion/criterion.h>
+#include <math.h>
+
+static void ensure_registry(void)
+{
+    if (blo_registry_get_default())
+        return;
+    blo_registry *reg = blo_registry_new();
+    cr_assert_gt(blo_registry_load_dir(reg, BLO_BUILD_PLUGINS_DIR), 0, "no plugins in " BLO_BUILD_PLUGINS_DIR);
+    blo_registry_set_default(reg);
+}
+
+blo_object *fixture_object(const char *text)
+{
+    ensure_registry();
+    GError *err = NULL;
+    blo_pipeline *p = blo_pipeline_parse(text, &err);
+    cr_assert_not_null(p, "%s: %s", text, err ? err->message : "");
+    cr_assert(blo_pipeline_resolve(p, blo_registry_get_default(), &err), "%s: %s", text, err ? err->message : "");
+    blo_object *o = blo_object_new_from_node(g_ptr_array_index(p->nodes, 0), NULL, &err);
+    cr_assert_not_null(o, "%s: %s", text, err ? err->message : "");
+    blo_pipeline_free(p);
+    return o;
+}
+
+blo_object *fixture_learner(const char *text, int in_ndim, const int64_t *in_shape, int64_t n_out,
+                            float **y, int64_t *n_y, uint64_t seed)
+{
+    blo_object *l = fixture_object(text);
+    const blo_learner_vtable *vt = blo_object_learner(l);
+    cr_assert_not_null(vt);
+    GError *err = NULL;
+    *n_y = vt->setup(blo_object_self(l), in_ndim, in_shape, n_out, &err);
+    cr_assert_gt(*n_y, 0, "%s", err ? err->message : "");
+    *y = g_new(float, *n_y);
+    blo_rng rng;
+    blo_rng_seed(&rng, seed);
+    vt->init(blo_object_self(l), *y, &rng);
+    return l;
+}
+
+double fixture_max_dist(const float *x, const float *adv, int64_t B, int64_t D, gboolean l2)
+{
+    double worst = 0;
+    for (int64_t i = 0; i < B; i++) {
+        double d = 0;
+        for (int64_t j = 0; j < D; j++) {
+            double e = fabs((double)adv[i * D + j] - x[i * D + j]);
+            d = l2 ? d + e * e : fmax(d, e);
+        }
+        worst = fmax(worst, l2 ? sqrt(d) : d);
+    }
+    return worst;
+}
