@@ -115,7 +115,7 @@ static gboolean value_gap_grad(classic *c, const float *x, const float *y, float
  * barrier must see the directions x can actually move in: with x at a bound
  * of X, a raw grad_x q pointing out of X counts in ||grad q||^2 but the
  * projection cancels the step, and BOME then settles where q > 0 (T5: x = 0,
- * y = a - 1/(2 eta)). */
+ * y = a - 1/(2 eta)).  t = x_lr, the step SGD takes (with Adam an approximation). */
 static void projected_mapping(classic *c, const float *x, float *g, double t, float *scratch)
 {
     size_t nx = (size_t)c->nx;
