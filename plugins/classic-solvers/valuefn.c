@@ -64,11 +64,11 @@ static gboolean valuefn_init(void *self, blo_run *run, GError **error)
     return classic_bind(self, run, FALSE, error);
 }
 
-/* grad_x phi(x, y) into gx (phi = f + g; g is differentiable in x) and, in gy,
- * grad_y f, or with map_y the lower-level "gradient" of phi in y: grad_y f for a smooth problem, else
- * the proximal-gradient mapping (y - prox_{s g(x, .)}(y - s grad_y f)) / s with
- * s = inner_lr, which, unlike a subgradient of g, vanishes exactly at the
- * lower-level solutions (a subgradient x_i sign(y_i) does not at y_i = 0). */
+/* grad_x phi(x, y) into gx (phi = f + g; g is differentiable in x) and grad_y f
+ * into gy; with map_y and a nonsmooth g, gy is instead the proximal-gradient
+ * mapping (y - prox_{s g(x, .)}(y - s grad_y f)) / s, s = inner_lr, which,
+ * unlike a subgradient of g, vanishes exactly at the lower-level solutions
+ * (a subgradient x_i sign(y_i) does not at y_i = 0). */
 static gboolean phi_grad(classic *c, const float *x, const float *y, float *gx, float *gy, gboolean map_y,
                          GError **error)
 {
