@@ -23,7 +23,7 @@ typedef struct classic {
     float *y_init;               /* the lower start when not warm-starting */
     float *gx, *gy;              /* scratch gradients (dim_x, dim_y) */
     float *traj;                 /* (inner_steps + 1) * ny lower iterates, when recorded */
-    float *sy[4], *sx[2];        /* per-solver scratch vectors (dim_y, dim_x) */
+    float *sy[4], *sx[3];        /* per-solver scratch vectors (dim_y, dim_x) */
     double *F_values;            /* F along the trajectory, when a solver needs it */
     int64_t k;                   /* outer iterations done */
 } classic;

@@ -30,6 +30,12 @@ SOLVERS = [
     ("v-pbgd", "steps=1000 inner_steps=10 inner_lr=0.9 penalty=100 x_lr=0.009 y_lr=0.009"),
 ]
 
+# T5 works at scale 1/n: BOME and V-PBGD need steps ~1/n smaller (share/pipelines/compare/compare-t5.blo).
+T5_SOLVERS = {
+    "bome": "steps=3000 inner_steps=10 inner_lr=0.5 eta=500 x_lr=0.01 y_lr=0.0001",
+    "v-pbgd": "steps=3000 inner_steps=10 inner_lr=0.9 penalty=10000 x_lr=0.0001 y_lr=0.00009",
+}
+
 def run(host, pipeline, out):
     args = [host, "run"] + pipeline.split() + ["--out", out, "--force", "--no-progress", "--threads", "1"]
     subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -44,6 +50,8 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for p, obj in PROBLEMS.items():
         for name, settings in [("meha", MEHA[p])] + SOLVERS:
+            if p == "T5":
+                settings = T5_SOLVERS.get(name, settings)
             out = os.path.join(out_root, f"{p}-{name}")
             r = run(host, f"{obj} ! solver:{name} {settings}", out)
             m = r.get("metrics", {})
