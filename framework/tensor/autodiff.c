@@ -348,13 +348,17 @@ blo_tensor *blo_grad_dot(blo_tensor *y, blo_tensor *const *wrt, int n, blo_tenso
         }
         current = &e;
         run(&e);
-        /* what was not contracted: the remaining gradient dotted with v */
-        for (int k = 0; k < n && !blo__failed(g); k++)
-            if (wrt[k]->node && wrt[k]->node->id < e.len) {
-                blo_tensor *r = finalize(&e, wrt[k]->node->id);
-                if (r)
-                    add_dot(&e, blo_dot(r, v[k]));
-            }
+        /* what was not contracted: the remaining gradient dotted with v,
+         * slice parts (e.g. biases) against views of v, never assembled */
+        for (int k = 0; k < n && !blo__failed(g); k++) {
+            if (!wrt[k]->node || wrt[k]->node->id >= e.len)
+                continue;
+            uint32_t id = wrt[k]->node->id;
+            for (part *q = e.parts[id]; q; q = q->next)
+                add_dot(&e, blo_dot(q->g, blo_view(v[k], q->offset, q->g->ndim, q->g->shape)));
+            if (e.acc[id])
+                add_dot(&e, blo_dot(e.acc[id], v[k]));
+        }
         s = e.dsum ? e.dsum : blo_full(g, 0, NULL, 0.0f);
     }
     engine_clear(&e);
