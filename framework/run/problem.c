@@ -205,7 +205,8 @@ gboolean blo_problem_nonsmooth(blo_problem *p, const float *x, const float *y,
     return blo_problem_eval(p, x, y, 0, 0, 1, value, gx, NULL, error);
 }
 
-/* Double backward: g = grad_y s (recorded), then the gradient of <g, v> w.r.t. y and x. */
+/* Double backward: <grad_y s, v> (recorded, weight gradients contracted with v
+ * in place), then its gradient w.r.t. y and x. */
 gboolean blo_problem_hvp(blo_problem *p, const float *x, const float *y, const float *v,
                          double w_upper, double w_lower, float *hyy, float *hxy, GError **error)
 {
@@ -216,12 +217,9 @@ gboolean blo_problem_hvp(blo_problem *p, const float *x, const float *y, const f
     blo_tensor *s = build_sum(p, tx, ty, w_upper, w_lower, 0, error);
     if (!s)
         return FALSE;
-    blo_tensor *gy = NULL;
-    if (!blo_grad(s, &ty, 1, &gy, TRUE, error))
-        return FALSE;
     int64_t sy = p->dim_y;
     blo_tensor *tv = blo_leaf(p->graph, (float *)v, 1, &sy, FALSE);
-    blo_tensor *inner = blo_dot(gy, tv);
+    blo_tensor *inner = blo_grad_dot(s, &ty, 1, &tv);
     if (!blo_graph_check(p->graph, error))
         return FALSE;
     blo_tensor *wrt[2] = { ty, tx }, *out[2] = { NULL, NULL };

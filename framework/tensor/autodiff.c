@@ -19,6 +19,8 @@ typedef struct {
     blo_tensor **acc;  /* accumulated gradient per node id */
     part **parts;      /* pending slice gradients per node id */
     uint8_t *is_wrt;   /* node is one of the requested tensors */
+    blo_tensor **dir;  /* blo_grad_dot: direction per wrt leaf id (else NULL) */
+    blo_tensor *dsum;  /* blo_grad_dot: the contractions done so far */
     float *into;       /* blo_backward_into: its output buffer (for sinks) */
     uint32_t into_id;  /* ... and the leaf's node id */
 } engine;
@@ -141,6 +143,45 @@ float *blo__grad_sink(blo_tensor_node *n, int k)
     return base + view->i[0];
 }
 
+/* blo_grad_dot: the direction matching input x when x is a wrt leaf or a
+ * view (slice) of one, else NULL. */
+static blo_tensor *direction_of(engine *e, const blo_tensor *x)
+{
+    const blo_tensor_node *nd = x->node;
+    if (!e->dir || !nd)
+        return NULL;
+    if (e->dir[nd->id])
+        return e->dir[nd->id];
+    if (nd->kind != BLO_NODE_SLICE || e->is_wrt[nd->id] || !nd->in[0]->node)
+        return NULL;
+    blo_tensor *v = e->dir[nd->in[0]->node->id];
+    return v ? blo_view(v, nd->i[0], x->ndim, x->shape) : NULL;
+}
+
+static void add_dot(engine *e, blo_tensor *d)
+{
+    e->dsum = e->dsum ? blo_add(e->dsum, d) : d;
+}
+
+/* Inputs of n whose gradient blo_grad_dot contracts in place (not wanted). */
+static uint64_t contract_inputs(engine *e, blo_tensor_node *n, blo_tensor *gy)
+{
+    uint64_t done = 0;
+    if (!n->contract || !e->dir)
+        return 0;
+    for (int k = 0; k < n->n_in; k++) {
+        if (!((n->want >> k) & 1u))
+            continue;
+        blo_tensor *v = direction_of(e, n->in[k]);
+        blo_tensor *d = v ? n->contract(n, gy, k, v) : NULL;
+        if (d) {
+            add_dot(e, d);
+            done |= (uint64_t)1 << k;
+        }
+    }
+    return done;
+}
+
 static void run(engine *e)
 {
     blo_tensor *gx[BLO_NODE_MAX_IN];
@@ -167,6 +208,7 @@ static void run(engine *e)
             if (x && x->node && e->need[x->node->id])
                 n->want |= (uint64_t)1 << k;
         }
+        n->want &= ~contract_inputs(e, n, gy);
         if (!n->want)
             continue;
         n->backward(n, gy, gx);
@@ -232,6 +274,7 @@ static void engine_clear(engine *e)
     g_free(e->acc);
     g_free(e->parts);
     g_free(e->is_wrt);
+    g_free(e->dir);
     current = NULL;
 }
 
@@ -280,6 +323,53 @@ gboolean blo_grad(blo_tensor *y, blo_tensor *const *wrt, int n, blo_tensor **gra
             grads[k] = NULL;
     }
     return report(g, error);
+}
+
+blo_tensor *blo_grad_dot(blo_tensor *y, blo_tensor *const *wrt, int n, blo_tensor *const *v)
+{
+    if (!y)
+        return NULL; /* its producer set the error */
+    blo_graph *g = y->graph;
+    if (blo__failed(g))
+        return NULL;
+    for (int k = 0; k < n; k++)
+        if (!v[k] || v[k]->graph != g || !wrt[k] || v[k]->numel != wrt[k]->numel)
+            return blo__fail(g, BLO_ERROR_SHAPE, "blo_grad_dot: v[%d] is NULL, from another graph or not of "
+                             "wrt[%d]'s shape", k, k);
+    int saved = blo__swap_no_grad(g, 0);
+    engine e;
+    blo_tensor *s = NULL;
+    if (engine_init(&e, y, wrt, n, TRUE)) {
+        if (e.len) {
+            e.dir = g_new0(blo_tensor *, e.len);
+            for (int k = 0; k < n; k++)
+                if (wrt[k]->node && wrt[k]->node->id < e.len && wrt[k]->node->kind == BLO_NODE_LEAF)
+                    e.dir[wrt[k]->node->id] = v[k];
+        }
+        current = &e;
+        run(&e);
+        /* what was not contracted: the remaining gradient dotted with v,
+         * slice parts (e.g. biases) against views of v, never assembled */
+        for (int k = 0; k < n && !blo__failed(g); k++) {
+            if (!wrt[k]->node || wrt[k]->node->id >= e.len)
+                continue;
+            uint32_t id = wrt[k]->node->id;
+            for (part *q = e.parts[id]; q; q = q->next)
+                add_dot(&e, blo_dot(q->g, blo_view(v[k], q->offset, q->g->ndim, q->g->shape)));
+            if (e.acc[id])
+                add_dot(&e, blo_dot(e.acc[id], v[k]));
+        }
+        s = e.dsum ? e.dsum : blo_full(g, 0, NULL, 0.0f);
+    }
+    engine_clear(&e);
+    blo__swap_no_grad(g, saved);
+    return blo__failed(g) ? NULL : s;
+}
+
+gboolean blo_hvp(blo_tensor *y, blo_tensor *const *wrt, int n, blo_tensor *const *v, blo_tensor **hv,
+                 GError **error)
+{
+    return blo_grad(blo_grad_dot(y, wrt, n, v), wrt, n, hv, FALSE, error);
 }
 
 gboolean blo_backward_into(blo_tensor *y, blo_tensor *leaf, float *out, GError **error)

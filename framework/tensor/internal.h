@@ -72,6 +72,11 @@ G_BEGIN_DECLS
 
 /* ---- tape nodes ---------------------------------------------------------- */
 typedef void (*blo_backward_fn)(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx);
+/* Optional, for blo_grad_dot: the scalar <gx[k], v> (v of in[k]'s shape),
+ * built with differentiable ops, or NULL to fall back to backward.  Lets a
+ * product rearrange <A^T B, V> into <A, B V^T> so the weight gradient itself
+ * is never formed (one large product fewer per Hessian-vector product). */
+typedef blo_tensor *(*blo_contract_fn)(blo_tensor_node *n, blo_tensor *gy, int k, blo_tensor *v);
 
 #define BLO_NODE_MAX_IN 64      /* inputs per node (concat/stack of more: error) */
 #define BLO_NODE_SAVED 4
@@ -88,6 +93,7 @@ struct blo_tensor_node {
     const char *op;                 /* op name, for error messages */
     blo_node_kind kind;
     blo_backward_fn backward;
+    blo_contract_fn contract;       /* optional (NULL: backward + dot) */
     int n_in;
     blo_tensor **in;                /* arena array of n_in inputs */
     blo_tensor *out;

@@ -24,6 +24,18 @@ static void matmul_t_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **g
     }
 }
 
+/* <gx[k], v> = <gy, op(A) op(V)> or <gy, op(V) op(B)>: the contraction moves
+ * onto gy, so the gradient of the other factor is never formed (2-D only). */
+static blo_tensor *matmul_t_contract(blo_tensor_node *n, blo_tensor *gy, int k, blo_tensor *v)
+{
+    blo_tensor *a = n->in[0], *b = n->in[1];
+    if (a->ndim != 2 || b->ndim != 2 || !blo__same_shape(v, n->in[k]))
+        return NULL;
+    gboolean ta = n->i[0], tb = n->i[1];
+    blo_tensor *t = k == 0 ? blo__matmul_t(v, b, ta, tb) : blo__matmul_t(a, v, ta, tb);
+    return blo_dot(gy, t);
+}
+
 blo_tensor *blo__matmul_t(blo_tensor *a, blo_tensor *b, gboolean ta, gboolean tb)
 {
     blo_graph *g = blo__graph_of(2, a, b);
@@ -74,6 +86,7 @@ blo_tensor *blo__matmul_t(blo_tensor *a, blo_tensor *b, gboolean ta, gboolean tb
     }
     blo_tensor_node *n = blo__record(y, "blo_matmul", matmul_t_backward, 2, (blo_tensor *[]){a, b});
     if (n) {
+        n->contract = matmul_t_contract;
         n->i[0] = ta;
         n->i[1] = tb;
     }
@@ -119,6 +132,15 @@ static void linear_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx)
     }
 }
 
+/* <dW, V> = <gy, x V^T> (see matmul_t_contract); x and b use backward. */
+static blo_tensor *linear_contract(blo_tensor_node *n, blo_tensor *gy, int k, blo_tensor *v)
+{
+    blo_tensor *w = n->in[1];
+    if (k != 1 || !blo__same_shape(v, w))
+        return NULL;
+    return blo_dot(gy, blo_linear(n->in[0], v, NULL));
+}
+
 blo_tensor *blo_linear(blo_tensor *x, blo_tensor *w, blo_tensor *b)
 {
     blo_graph *g = b ? blo__graph_of(3, x, w, b) : blo__graph_of(2, x, w);
@@ -147,9 +169,9 @@ blo_tensor *blo_linear(blo_tensor *x, blo_tensor *w, blo_tensor *b)
     } else if (rows * out > 0) {
         blo__sgemm(FALSE, TRUE, rows, out, in, 1.0f, x->data, in, w->data, in, beta, y->data, out);
     }
-    if (b)
-        blo__record(y, "blo_linear", linear_backward, 3, (blo_tensor *[]){x, w, b});
-    else
-        blo__record(y, "blo_linear", linear_backward, 2, (blo_tensor *[]){x, w});
+    blo_tensor_node *n = b ? blo__record(y, "blo_linear", linear_backward, 3, (blo_tensor *[]){x, w, b})
+                           : blo__record(y, "blo_linear", linear_backward, 2, (blo_tensor *[]){x, w});
+    if (n)
+        n->contract = linear_contract;
     return y;
 }

@@ -59,9 +59,8 @@ static void hvp_step(void *ctx)
     bench *b = ctx;
     blo_graph_reset(b->g);
     blo_tensor *t = blo_leaf(b->g, b->theta, BLO_SHAPE(b->n_params), TRUE);
-    blo_tensor *gt, *hv;
-    if (!blo_grad(model_loss(b, t), &t, 1, &gt, TRUE, NULL) ||
-        !blo_grad(blo_dot(gt, blo_leaf(b->g, b->v, BLO_SHAPE(b->n_params), FALSE)), &t, 1, &hv, FALSE, NULL))
+    blo_tensor *v = blo_leaf(b->g, b->v, BLO_SHAPE(b->n_params), FALSE), *hv;
+    if (!blo_hvp(model_loss(b, t), &t, 1, &v, &hv, NULL))
         g_error("hvp failed");
 }
 

@@ -212,6 +212,18 @@ blo_tensor *blo_rope(blo_tensor *x, int64_t pos0, float theta);
  * With create_graph the gradients are recorded and can be differentiated. */
 gboolean blo_grad(blo_tensor *y, blo_tensor *const *wrt, int n, blo_tensor **grads,
                   gboolean create_graph, GError **error);
+/* The recorded scalar sum_i <d y / d wrt[i], v[i]> (v[i] of wrt[i]'s shape,
+ * not differentiated), i.e. blo_dot of create_graph gradients with v, but
+ * without forming the gradients of requires_grad leaves (and blo_view()s of
+ * them) where an op can contract directly: for a weight used in blo_linear /
+ * blo_matmul, <g^T x, V> is computed as <g, x V^T>.  Differentiate it with
+ * blo_grad for Hessian-vector and mixed products.  NULL and the graph's
+ * sticky error on failure. */
+blo_tensor *blo_grad_dot(blo_tensor *y, blo_tensor *const *wrt, int n, blo_tensor *const *v);
+/* Hessian-vector products: hv[i] = d/d wrt[i] of blo_grad_dot(y, wrt, n, v)
+ * (not recorded). */
+gboolean blo_hvp(blo_tensor *y, blo_tensor *const *wrt, int n, blo_tensor *const *v, blo_tensor **hv,
+                 GError **error);
 /* First-order convenience: y's gradient w.r.t. `leaf`, added into out
  * (leaf->numel floats) without recording anything. */
 gboolean blo_backward_into(blo_tensor *y, blo_tensor *leaf, float *out, GError **error);
