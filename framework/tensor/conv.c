@@ -9,12 +9,19 @@
 #include "internal.h"
 
 #include <cblas.h>
-#include <omp.h>
 #include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#else
+static int omp_get_max_threads(void) { return 1; }
+static int omp_get_thread_num(void) { return 0; }
+static int omp_in_parallel(void) { return 0; }
+#endif
 
 int64_t conv_out_size(int64_t in, int64_t k, int stride, int pad, int dil)
 {
-    return (in + 2 * (int64_t)pad - (int64_t)dil * (k - 1) - 1) / stride + 1;
+    const int64_t room = in + 2 * (int64_t)pad - (int64_t)dil * (k - 1) - 1;
+    return room < 0 ? 0 : room / stride + 1;   /* C division truncates towards 0 */
 }
 
 int64_t conv_transpose_out_size(int64_t in, int64_t k, int stride, int pad, int dil, int out_pad)
@@ -28,8 +35,27 @@ static int64_t col_rows(const conv_geom *g) { return g->c / g->groups * g->kh * 
  * gradient is summed in CONV_CHUNKS fixed partial sums so the result does
  * not depend on the number of threads. */
 #define CONV_CHUNKS 8
+/* Multiply-adds below which a conv stays on one thread (fork cost). */
+#define CONV_PAR_MIN (1 << 18)
 
 static int conv_threads(void) { return omp_get_max_threads(); }
+
+/* Every sgemm of a conv runs on one OpenBLAS thread: the parallelism is over
+ * images, and OpenBLAS's rounding depends on its own thread split (as in
+ * gemm.c).  Returns whether the thread count must be restored. */
+static gboolean blas_serial_begin(void)
+{
+    const gboolean toggle = blo_get_threads() != 1 && !omp_in_parallel();
+    if (toggle)
+        openblas_set_num_threads(1);
+    return toggle;
+}
+
+static void blas_serial_end(gboolean toggled)
+{
+    if (toggled)
+        openblas_set_num_threads(blo_get_threads());
+}
 
 int64_t conv_scratch_floats(const conv_geom *g)
 {
@@ -97,26 +123,58 @@ static void col2im_add(float *gx, const float *col, const conv_geom *g, int gi)
 /* Per image and group: the col of one image stays in L2 between im2col and
  * its sgemm, and the sgemm writes NCHW directly (no transposes). */
 
-void conv2d_forward(float *y, const float *x, const float *w, const conv_geom *g, float *scratch)
+void conv2d_forward(float *y, const float *x, const float *w, const float *bias, const conv_geom *g,
+                    float *scratch)
 {
     const int64_t og = g->o / g->groups, k = col_rows(g), p = g->ho * g->wo;
-    #pragma omp parallel for schedule(static)
+    const gboolean toggled = blas_serial_begin();
+    VK_PARALLEL_FOR_IF(g->n * k * p * og >= CONV_PAR_MIN)
     for (int64_t n = 0; n < g->n; n++) {
         float *col = scratch + (int64_t)omp_get_thread_num() * k * p;
+        float *yn = y + n * g->o * p;
+        /* the bias initialises y and the sgemm accumulates (beta 1): the
+         * separate broadcast add and sgemm's own zeroing pass both go */
+        for (int64_t o = 0; bias && o < g->o; o++)
+            for (int64_t i = 0; i < p; i++)
+                yn[o * p + i] = bias[o];
         for (int gi = 0; gi < g->groups; gi++) {
             im2col(col, x + n * g->c * g->h * g->w, g, gi);
-            /* y_n,g [og, p] = w_g [og, k] @ col [k, p] */
+            /* y_n,g [og, p] (+)= w_g [og, k] @ col [k, p] */
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, (int)og, (int)p, (int)k,
                         1.0f, w + gi * og * k, (int)k, col, (int)p,
-                        0.0f, y + (n * g->o + gi * og) * p, (int)p);
+                        bias ? 1.0f : 0.0f, yn + gi * og * p, (int)p);
         }
+    }
+    blas_serial_end(toggled);
+}
+
+void conv2d_backward_bias(float *gb, const float *gy, const conv_geom *g)
+{
+    const int64_t p = g->ho * g->wo;
+    for (int64_t o = 0; o < g->o; o++) {
+        double acc = 0.0;
+        for (int64_t n = 0; n < g->n; n++) {
+            const float *row = gy + (n * g->o + o) * p;
+            /* 8 fixed lanes: vectorisable, and the order never changes */
+            float lane[8] = {0};
+            int64_t i = 0;
+            for (; i + 8 <= p; i += 8)
+                for (int l = 0; l < 8; l++)
+                    lane[l] += row[i + l];
+            for (; i < p; i++)
+                lane[0] += row[i];
+            for (int l = 0; l < 8; l++)
+                acc += lane[l];
+        }
+        gb[o] = (float)acc;
     }
 }
 
 void conv2d_backward_input(float *gx, const float *gy, const float *w, const conv_geom *g, float *scratch)
 {
     const int64_t og = g->o / g->groups, k = col_rows(g), p = g->ho * g->wo, img = g->c * g->h * g->w;
-    #pragma omp parallel for schedule(static)
+    const gboolean toggled = blas_serial_begin();
+    VK_PARALLEL_FOR_IF(g->n * k * p * og >= CONV_PAR_MIN)
     for (int64_t n = 0; n < g->n; n++) {
         float *col = scratch + (int64_t)omp_get_thread_num() * k * p;
         memset(gx + n * img, 0, (size_t)img * sizeof(float));
@@ -128,6 +186,7 @@ void conv2d_backward_input(float *gx, const float *gy, const float *w, const con
             col2im_add(gx + n * img, col, g, gi);
         }
     }
+    blas_serial_end(toggled);
 }
 
 void conv2d_backward_weight(float *gw, const float *x, const float *gy, const conv_geom *g, float *scratch)
@@ -136,7 +195,8 @@ void conv2d_backward_weight(float *gw, const float *x, const float *gy, const co
     const int64_t chunks = g->n < CONV_CHUNKS ? g->n : CONV_CHUNKS;
     float *partial = scratch + (int64_t)conv_threads() * k * p;
     /* chunk 0 accumulates in gw itself, chunk j > 0 in partial[j-1] */
-    #pragma omp parallel for schedule(static)
+    const gboolean toggled = blas_serial_begin();
+    VK_PARALLEL_FOR_IF(g->n * k * p * og >= CONV_PAR_MIN)
     for (int64_t j = 0; j < chunks; j++) {
         float *col = scratch + (int64_t)omp_get_thread_num() * k * p;
         float *acc = j == 0 ? gw : partial + (j - 1) * nw;
@@ -152,6 +212,7 @@ void conv2d_backward_weight(float *gw, const float *x, const float *gy, const co
     for (int64_t j = 1; j < chunks; j++)
         for (int64_t i = 0; i < nw; i++)
             gw[i] += partial[(j - 1) * nw + i];
+    blas_serial_end(toggled);
 }
 
 /* ---- differentiable ops ------------------------------------------------------
@@ -161,7 +222,7 @@ void conv2d_backward_weight(float *gw, const float *x, const float *gy, const co
  *   conv_w(x, u)     -> w   d: gx = conv_t(u, g),   gu = conv(x, g)
  * so gradients of any order are again convolutions. */
 
-static blo_tensor *conv_op(blo_tensor *x, blo_tensor *w, const conv_geom *geom);
+static blo_tensor *conv_op(blo_tensor *x, blo_tensor *w, blo_tensor *b, const conv_geom *geom);
 static blo_tensor *conv_t_op(blo_tensor *u, blo_tensor *w, const conv_geom *geom);
 static blo_tensor *conv_w_op(blo_tensor *x, blo_tensor *u, const conv_geom *geom);
 
@@ -170,12 +231,31 @@ static float *conv_scratch(blo_graph *g, const conv_geom *geom)
     return blo__arena_alloc(g, (size_t)conv_scratch_floats(geom) * sizeof(float));
 }
 
+/* Records y = op(a, b[, bias]) with the geometry. */
 static void conv_record(blo_tensor *y, const char *name, blo_backward_fn bw, blo_tensor *a, blo_tensor *b,
-                        const conv_geom *geom)
+                        blo_tensor *bias, const conv_geom *geom)
 {
-    blo_tensor_node *n = blo__record(y, name, bw, 2, (blo_tensor *[]){a, b});
+    blo_tensor_node *n = blo__record(y, name, bw, bias ? 3 : 2, (blo_tensor *[]){a, b, bias});
     if (n)
         n->ptr = blo__arena_dup(y->graph, geom, sizeof *geom);
+}
+
+/* gy [n,o,ho,wo] summed to [o]; its adjoint broadcasts back. */
+static void channel_sum_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx)
+{
+    const blo_tensor *t = n->in[0];
+    gx[0] = blo_broadcast_to(blo_reshape(gy, BLO_SHAPE(1, t->shape[1], 1, 1)), t->ndim, t->shape);
+}
+
+static blo_tensor *channel_sum_op(blo_tensor *t, const conv_geom *geom)
+{
+    blo_graph *g = blo__graph_of(1, t);
+    blo_tensor *b = g ? blo__new(g, BLO_SHAPE(geom->o)) : NULL;
+    if (!b)
+        return NULL;
+    conv2d_backward_bias(b->data, t->data, geom);
+    blo__record(b, "conv2d_bias_grad", channel_sum_backward, 1, &t);
+    return b;
 }
 
 static void conv_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx)
@@ -185,13 +265,15 @@ static void conv_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx)
         gx[0] = conv_t_op(gy, n->in[1], geom);
     if (blo__wants(n, 1))
         gx[1] = conv_w_op(n->in[0], gy, geom);
+    if (n->n_in > 2 && blo__wants(n, 2))
+        gx[2] = channel_sum_op(gy, geom);
 }
 
 static void conv_t_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx)
 {
     const conv_geom *geom = n->ptr;
     if (blo__wants(n, 0))
-        gx[0] = conv_op(gy, n->in[1], geom);
+        gx[0] = conv_op(gy, n->in[1], NULL, geom);
     if (blo__wants(n, 1))
         gx[1] = conv_w_op(gy, n->in[0], geom);
 }
@@ -202,21 +284,21 @@ static void conv_w_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx)
     if (blo__wants(n, 0))
         gx[0] = conv_t_op(n->in[1], gy, geom);
     if (blo__wants(n, 1))
-        gx[1] = conv_op(n->in[0], gy, geom);
+        gx[1] = conv_op(n->in[0], gy, NULL, geom);
 }
 
-/* x [n,c,h,w], w [o,c/g,kh,kw] -> y [n,o,ho,wo] */
-static blo_tensor *conv_op(blo_tensor *x, blo_tensor *w, const conv_geom *geom)
+/* x [n,c,h,w], w [o,c/g,kh,kw], b [o] or NULL -> y [n,o,ho,wo] */
+static blo_tensor *conv_op(blo_tensor *x, blo_tensor *w, blo_tensor *b, const conv_geom *geom)
 {
-    blo_graph *g = blo__graph_of(2, x, w);
+    blo_graph *g = b ? blo__graph_of(3, x, w, b) : blo__graph_of(2, x, w);
     if (!g)
         return NULL;
     blo_tensor *y = blo__new(g, BLO_SHAPE(geom->n, geom->o, geom->ho, geom->wo));
     float *scratch = conv_scratch(g, geom);
     if (!y || !scratch)
         return NULL;
-    conv2d_forward(y->data, x->data, w->data, geom, scratch);
-    conv_record(y, "blo_conv2d", conv_backward, x, w, geom);
+    conv2d_forward(y->data, x->data, w->data, b ? b->data : NULL, geom, scratch);
+    conv_record(y, "blo_conv2d", conv_backward, x, w, b, geom);
     return y;
 }
 
@@ -231,7 +313,7 @@ static blo_tensor *conv_t_op(blo_tensor *u, blo_tensor *w, const conv_geom *geom
     if (!x || !scratch)
         return NULL;
     conv2d_backward_input(x->data, u->data, w->data, geom, scratch);
-    conv_record(x, "blo_conv_transpose2d", conv_t_backward, u, w, geom);
+    conv_record(x, "blo_conv_transpose2d", conv_t_backward, u, w, NULL, geom);
     return x;
 }
 
@@ -246,7 +328,7 @@ static blo_tensor *conv_w_op(blo_tensor *x, blo_tensor *u, const conv_geom *geom
     if (!w || !scratch)
         return NULL;
     conv2d_backward_weight(w->data, x->data, u->data, geom, scratch);
-    conv_record(w, "conv2d_weight_grad", conv_w_backward, x, u, geom);
+    conv_record(w, "conv2d_weight_grad", conv_w_backward, x, u, NULL, geom);
     return w;
 }
 
@@ -313,7 +395,7 @@ blo_tensor *blo_conv2d(blo_tensor *x, blo_tensor *w, blo_tensor *b, const blo_co
     if (geom.ho <= 0 || geom.wo <= 0)
         return blo__fail(g, BLO_ERROR_SHAPE, "blo_conv2d: kernel %s (dilated) is larger than the padded input %s",
                          blo__shape_str(w), blo__shape_str(x));
-    return add_channel_bias(conv_op(x, w, &geom), b);
+    return conv_op(x, w, b, &geom);
 }
 
 blo_tensor *blo_conv_transpose2d(blo_tensor *x, blo_tensor *w, blo_tensor *b, const blo_conv2d_opts *opts)

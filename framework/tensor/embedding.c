@@ -10,7 +10,7 @@
 void gather_blocks(float *out, const float *x, const int64_t *idx, int64_t m, int64_t block)
 {
     if (block == 1) {
-        #pragma omp parallel for schedule(static) if (m > 65536)
+        VK_PARALLEL_FOR_IF(m > 65536)
         for (int64_t i = 0; i < m; i++)
             out[i] = x[idx[i]];
         return;

@@ -11,7 +11,7 @@
  */
 #include "vision_kernels.h"
 
-#include "blo/error.h"
+#include "internal.h"
 
 #include <fftw3.h>
 #include <string.h>
@@ -114,4 +114,121 @@ gboolean irfft2_forward(float *x, const float *spec, int64_t b, int64_t h, int64
     for (int64_t i = 0; i < b * h * w; i++)
         x[i] *= inv;
     return TRUE;
+}
+
+/* ---- differentiable ops ------------------------------------------------------ */
+
+static blo_tensor *rfft_op(blo_tensor *x);
+static blo_tensor *irfft_op(blo_tensor *spec, int64_t w);
+
+/* A constant [2*wh]: scale * (c, c), or scale / (c, c) when invert, per spectrum column. */
+static blo_tensor *column_weights(blo_graph *g, int64_t w, gboolean invert, float scale)
+{
+    const int64_t wh = w / 2 + 1;
+    blo_tensor *c = blo__new(g, BLO_SHAPE(2 * wh));
+    if (!c)
+        return NULL;
+    rfft2_column_weights(c->data, w);
+    for (int64_t k = 0; k < wh; k++) {
+        c->data[k] = scale * (invert ? 1.0f / c->data[k] : c->data[k]);
+        c->data[wh + k] = c->data[k];
+    }
+    return c;
+}
+
+/* rfft2^T(G) = hw * irfft2(G / c) */
+static void rfft_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx)
+{
+    blo_tensor *x = n->in[0];
+    const int64_t h = x->shape[x->ndim - 2], w = x->shape[x->ndim - 1];
+    blo_tensor *inv_c = column_weights(gy->graph, w, TRUE, (float)(h * w));
+    gx[0] = inv_c ? irfft_op(blo__mul_const(gy, inv_c), w) : NULL;
+}
+
+/* irfft2^T(g) = rfft2(g) * c / hw */
+static void irfft_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx)
+{
+    const int64_t h = gy->shape[gy->ndim - 2], w = gy->shape[gy->ndim - 1];
+    blo_tensor *c = column_weights(gy->graph, w, FALSE, 1.0f / (float)(h * w));
+    gx[0] = c ? blo__mul_const(rfft_op(gy), c) : NULL;
+}
+
+/* Leading dims of t (all but the last two) flattened. */
+static int64_t batch_of(const blo_tensor *t)
+{
+    return t->numel / (t->shape[t->ndim - 2] * t->shape[t->ndim - 1]);
+}
+
+/* x [.., h, w] -> spec [.., h, 2*(w/2+1)] */
+static blo_tensor *rfft_op(blo_tensor *x)
+{
+    blo_graph *g = blo__graph_of(1, x);
+    if (!g)
+        return NULL;
+    int64_t shape[BLO_MAX_DIMS];
+    memcpy(shape, x->shape, sizeof shape);
+    const int64_t h = x->shape[x->ndim - 2], w = x->shape[x->ndim - 1];
+    shape[x->ndim - 1] = 2 * (w / 2 + 1);
+    blo_tensor *spec = blo__new(g, x->ndim, shape);
+    GError *error = NULL;
+    if (!spec)
+        return NULL;
+    if (!rfft2_forward(spec->data, x->data, batch_of(x), h, w, &error)) {
+        blo__fail(g, error->code, "blo_rfft2: %s", error->message);
+        g_error_free(error);
+        return NULL;
+    }
+    blo__record(spec, "blo_rfft2", rfft_backward, 1, &x);
+    return spec;
+}
+
+/* spec [.., h, 2*(w/2+1)] -> x [.., h, w] */
+static blo_tensor *irfft_op(blo_tensor *spec, int64_t w)
+{
+    blo_graph *g = blo__graph_of(1, spec);
+    if (!g)
+        return NULL;
+    int64_t shape[BLO_MAX_DIMS];
+    memcpy(shape, spec->shape, sizeof shape);
+    shape[spec->ndim - 1] = w;
+    blo_tensor *x = blo__new(g, spec->ndim, shape);
+    GError *error = NULL;
+    if (!x)
+        return NULL;
+    if (!irfft2_forward(x->data, spec->data, batch_of(x), x->shape[x->ndim - 2], w, &error)) {
+        blo__fail(g, error->code, "blo_irfft2: %s", error->message);
+        g_error_free(error);
+        return NULL;
+    }
+    blo__record(x, "blo_irfft2", irfft_backward, 1, &spec);
+    return x;
+}
+
+gboolean blo_rfft2(blo_tensor *x, blo_tensor **re, blo_tensor **im)
+{
+    *re = *im = NULL;
+    blo_graph *g = blo__graph_of(1, x);
+    if (!g)
+        return FALSE;
+    if (x->ndim < 2) {
+        blo__fail(g, BLO_ERROR_SHAPE, "blo_rfft2: expected x [.., H, W], got %s", blo__shape_str(x));
+        return FALSE;
+    }
+    const int64_t wh = x->shape[x->ndim - 1] / 2 + 1;
+    blo_tensor *spec = rfft_op(x);
+    *re = blo_slice(spec, -1, 0, wh);
+    *im = blo_slice(spec, -1, wh, 2 * wh);
+    return *re && *im;
+}
+
+blo_tensor *blo_irfft2(blo_tensor *re, blo_tensor *im, int64_t w)
+{
+    blo_graph *g = blo__graph_of(2, re, im);
+    if (!g)
+        return NULL;
+    if (re->ndim < 2 || !blo__same_shape(re, im) || w < 1 || re->shape[re->ndim - 1] != w / 2 + 1)
+        return blo__fail(g, BLO_ERROR_SHAPE,
+                         "blo_irfft2: expected re and im [.., H, %" G_GINT64_FORMAT "] for width %" G_GINT64_FORMAT
+                         ", got %s and %s", w / 2 + 1, w, blo__shape_str(re), blo__shape_str(im));
+    return irfft_op(blo_concat((blo_tensor *[]){re, im}, 2, -1), w);
 }

@@ -19,30 +19,66 @@ static void window(int64_t o, int s, int p, int k, int64_t n, int64_t *lo, int64
     *hi = a + k < n ? a + k : n;
 }
 
+/* Offset (ky*w + kx) of the first maximum of the unpadded k x k window at b;
+ * -1 when the window holds a NaN.  Branch-free: `v > best ? v : best` is
+ * maxss and the offset moves by an integer mask, because a data-dependent
+ * branch here mispredicts half the time on real activations. */
+static inline __attribute__((always_inline)) int64_t window_argmax(const float *b, int64_t w, int k)
+{
+    float best = b[0];
+    int64_t arg = 0;
+    int nan = 0;
+    for (int ky = 0; ky < k; ky++)
+        for (int kx = 0; kx < k; kx++) {
+            const int64_t at = ky * w + kx;
+            const float v = b[at];
+            nan |= v != v;
+            arg ^= (arg ^ at) & -(int64_t)(v > best);
+            best = v > best ? v : best;
+        }
+    return nan ? -1 : arg;
+}
+
+/* The general case (window clipped by padding, or NaN): padding never wins,
+ * NaN does. */
+static int64_t window_argmax_slow(const float *xp, int64_t h, int64_t w, int64_t iy0, int64_t ix0, int k)
+{
+    int64_t arg = -1;
+    for (int64_t iy = MAX(iy0, 0); iy < MIN(iy0 + k, h); iy++)
+        for (int64_t ix = MAX(ix0, 0); ix < MIN(ix0 + k, w); ix++) {
+            const float v = xp[iy * w + ix];
+            if (arg < 0 || v > xp[arg] || (v != v && xp[arg] == xp[arg]))
+                arg = iy * w + ix;
+        }
+    return arg;
+}
+
 void max_pool2d_forward(float *y, int64_t *idx, const float *x, int64_t planes, int64_t h, int64_t w,
                         int64_t ho, int64_t wo, int k, int s, int p)
 {
-    #pragma omp parallel for schedule(static)
+    VK_PARALLEL_FOR_IF(planes * h * w >= 32768)
     for (int64_t pl = 0; pl < planes; pl++) {
         const float *xp = x + pl * h * w;
-        for (int64_t oy = 0; oy < ho; oy++)
+        float *yp = y + pl * ho * wo;
+        int64_t *ip = idx + pl * ho * wo;
+        for (int64_t oy = 0; oy < ho; oy++) {
+            const int64_t iy0 = oy * s - p;
+            const int rows_in = iy0 >= 0 && iy0 + k <= h;
             for (int64_t ox = 0; ox < wo; ox++) {
-                int64_t y0, y1, x0, x1, arg = -1;
-                window(oy, s, p, k, h, &y0, &y1);
-                window(ox, s, p, k, w, &x0, &x1);
-                float best = -INFINITY;
-                for (int64_t iy = y0; iy < y1; iy++)
-                    for (int64_t ix = x0; ix < x1; ix++) {
-                        const float v = xp[iy * w + ix];
-                        if (arg < 0 || v > best || isnan(v)) {
-                            best = v;
-                            arg = iy * w + ix;
-                        }
-                    }
-                const int64_t o = (pl * ho + oy) * wo + ox;
-                y[o] = best;
-                idx[o] = pl * h * w + arg;
+                const int64_t ix0 = ox * s - p;
+                int64_t arg = -1;
+                if (rows_in && ix0 >= 0 && ix0 + k <= w) {
+                    /* k == 2 (the usual pool) as a constant: fully unrolled */
+                    arg = k == 2 ? window_argmax(xp + iy0 * w + ix0, w, 2)
+                                 : window_argmax(xp + iy0 * w + ix0, w, k);
+                    arg = arg < 0 ? -1 : arg + iy0 * w + ix0;
+                }
+                if (arg < 0)
+                    arg = window_argmax_slow(xp, h, w, iy0, ix0, k);
+                yp[oy * wo + ox] = xp[arg];
+                ip[oy * wo + ox] = pl * h * w + arg;
             }
+        }
     }
 }
 
@@ -50,7 +86,7 @@ void avg_pool2d_forward(float *y, const float *x, int64_t planes, int64_t h, int
                         int64_t ho, int64_t wo, int k, int s, int p)
 {
     const float inv = 1.0f / (float)(k * k);
-    #pragma omp parallel for schedule(static)
+    VK_PARALLEL_FOR_IF(planes * h * w >= 32768)
     for (int64_t pl = 0; pl < planes; pl++) {
         const float *xp = x + pl * h * w;
         for (int64_t oy = 0; oy < ho; oy++)
@@ -72,7 +108,7 @@ void avg_pool2d_adjoint(float *gx, const float *gy, int64_t planes, int64_t h, i
 {
     const float inv = 1.0f / (float)(k * k);
     memset(gx, 0, (size_t)(planes * h * w) * sizeof(float));
-    #pragma omp parallel for schedule(static)
+    VK_PARALLEL_FOR_IF(planes * h * w >= 32768)
     for (int64_t pl = 0; pl < planes; pl++) {
         float *gp = gx + pl * h * w;
         for (int64_t oy = 0; oy < ho; oy++)

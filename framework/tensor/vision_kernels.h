@@ -13,6 +13,15 @@
 #include <stdint.h>
 #include <glib.h>
 
+/* `for` loops over independent items, parallel when `cond` holds (small
+ * loops stay on one thread: forking costs more than they do). */
+#ifdef _OPENMP
+#define VK_PRAGMA(x) _Pragma(#x)
+#define VK_PARALLEL_FOR_IF(cond) VK_PRAGMA(omp parallel for schedule(static) if (cond))
+#else
+#define VK_PARALLEL_FOR_IF(cond)
+#endif
+
 /* ---- convolution geometry ------------------------------------------------
  * The conv maps the "input space" x [n, c, h, w] to the "output space"
  * y [n, o, ho, wo] with weight w [o, c/groups, kh, kw].  The transposed conv
@@ -26,13 +35,18 @@ typedef struct conv_geom {
 
 /* Output extent of a conv along one axis; <= 0 when the kernel does not fit. */
 int64_t conv_out_size(int64_t in, int64_t k, int stride, int pad, int dil);
-/* Input extent of a transposed conv producing `out`... inverse of the above. */
+/* Output extent of a transposed conv along one axis (the input extent of the
+ * conv it is the adjoint of, plus out_pad). */
 int64_t conv_transpose_out_size(int64_t in, int64_t k, int stride, int pad, int dil, int out_pad);
 /* Floats of scratch the conv kernels need for geometry g. */
 int64_t conv_scratch_floats(const conv_geom *g);
 
-/* y [n,o,ho,wo] = conv(x [n,c,h,w], w [o,c/g,kh,kw]); y is overwritten. */
-void conv2d_forward(float *y, const float *x, const float *w, const conv_geom *g, float *scratch);
+/* y [n,o,ho,wo] = conv(x [n,c,h,w], w [o,c/g,kh,kw]) + bias [o] (may be
+ * NULL); y is overwritten. */
+void conv2d_forward(float *y, const float *x, const float *w, const float *bias, const conv_geom *g,
+                    float *scratch);
+/* gb [o] = sum of gy [n,o,ho,wo] over n, ho, wo (the bias gradient). */
+void conv2d_backward_bias(float *gb, const float *gy, const conv_geom *g);
 /* gx [n,c,h,w] = conv^T(gy [n,o,ho,wo], w): the transposed conv; overwritten. */
 void conv2d_backward_input(float *gx, const float *gy, const float *w, const conv_geom *g, float *scratch);
 /* gw [o,c/g,kh,kw] = d<gy, conv(x, w)>/dw; overwritten. */

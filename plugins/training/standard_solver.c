@@ -7,6 +7,7 @@
 typedef struct standard_solver {
     int64_t epochs, batch_size;
     blo_opt_config opt_cfg;
+    gboolean cosine;           /* cosine decay of lr to 0 over the planned steps */
     /* Bound by init(): */
     blo_ctx *ctx;
     const blo_learner_vtable *lvt;
@@ -29,6 +30,7 @@ static const blo_param_spec standard_params[] = {
     BLO_PARAM_INT("batch_size", 128, 1, 1 << 20, "items per minibatch (the last one of an epoch may be smaller)"),
     BLO_PARAM_ENUM("optimizer", "adam", BLO_CHOICES("sgd", "adam"), "update rule"),
     BLO_PARAM_DOUBLE("lr", 1e-3, 0.0, 1e3, "learning rate"),
+    BLO_PARAM_ENUM("schedule", "constant", BLO_CHOICES("constant", "cosine"), "learning-rate schedule over all steps"),
     BLO_PARAM_DOUBLE("momentum", 0.9, 0.0, 1.0, "SGD momentum"),
     BLO_PARAM_DOUBLE("weight_decay", 0.0, 0.0, 1.0, "L2 penalty added to the gradient"),
     BLO_PARAM_END
@@ -44,6 +46,7 @@ static void *standard_create(const blo_params *params, blo_ctx *ctx, GError **er
     s->opt_cfg.lr = blo_params_get_double(params, "lr");
     s->opt_cfg.momentum = sgd ? blo_params_get_double(params, "momentum") : 0.0;
     s->opt_cfg.weight_decay = blo_params_get_double(params, "weight_decay");
+    s->cosine = g_strcmp0(blo_params_get_string(params, "schedule"), "cosine") == 0;
     return s;
 }
 
@@ -117,6 +120,11 @@ static blo_step_status standard_step(void *self, blo_run *run, GError **error)
         g_set_error(error, BLO_ERROR, BLO_ERROR_NUMERIC, "solver:standard: non-finite loss or gradient at epoch %"
                     G_GINT64_FORMAT " batch %" G_GINT64_FORMAT " (lower lr?)", s->epoch, s->batch);
         return BLO_STEP_ERROR;
+    }
+    if (s->cosine) {
+        blo_schedule sched = { .kind = BLO_SCHED_COSINE, .base_lr = s->opt_cfg.lr,
+                               .total_steps = s->epochs * s->batches_per_epoch };
+        blo_optimizer_set_lr(s->opt, blo_schedule_lr(&sched, s->epoch * s->batches_per_epoch + s->batch));
     }
     blo_optimizer_step(s->opt, y, s->grad);
 

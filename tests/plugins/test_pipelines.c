@@ -39,6 +39,18 @@ Test(pipelines, standard_training_learns_fixture)
     blo_run_free(run);
 }
 
+Test(pipelines, sgd_with_cosine_schedule_learns_fixture)
+{
+    GError *err = NULL;
+    blo_run *run = run_fmt(&err, "dataset:fashion-mnist root=%s n_train=1000 n_val=0 n_test=500 corrupt=0 "
+                           "! learner:linear ! solver:standard epochs=2 batch_size=50 optimizer=sgd lr=0.1 "
+                           "schedule=cosine ! metric:accuracy split=test", dir);
+    cr_assert_not_null(run, "%s", err ? err->message : "");
+    double acc = runner_metric(run, "test_accuracy");
+    cr_expect_geq(acc, 0.95, "test accuracy %g", acc);
+    blo_run_free(run);
+}
+
 Test(pipelines, cnn_on_unflattened_images)
 {
     GError *err = NULL;

@@ -7,6 +7,8 @@
  *
  *     (grad L(x + h v) - grad L(x - h v)) / 2h
  *
+ * at h and h/2, combined by Richardson extrapolation (4 D(h/2) - D(h)) / 3
+ *
  * over all (non-constant) inputs at once, for a fixed random direction v.
  * The quadratic term makes L non-linear even for linear ops, so the mixed
  * and pure second derivatives of bilinear ops (conv in x and w) show up.

@@ -1,5 +1,7 @@
-/* Naive direct convolution: see conv_reference.h. */
-#include "conv_reference.h"
+/* tests: naive references, see reference.h. */
+#include "reference.h"
+
+#include <math.h>
 
 void conv_reference(float *y, const float *x, const float *w, const conv_geom *g)
 {
@@ -22,4 +24,22 @@ void conv_reference(float *y, const float *x, const float *w, const conv_geom *g
                             }
                     y[((n * g->o + o) * g->ho + oy) * g->wo + ox] = (float)acc;
                 }
+}
+
+void rfft2_reference(double *re, double *im, const float *x, int64_t b, int64_t h, int64_t w)
+{
+    const int64_t wh = w / 2 + 1;
+    for (int64_t bi = 0; bi < b; bi++)
+        for (int64_t k1 = 0; k1 < h; k1++)
+            for (int64_t k2 = 0; k2 < wh; k2++) {
+                double sr = 0, si = 0;
+                for (int64_t n1 = 0; n1 < h; n1++)
+                    for (int64_t n2 = 0; n2 < w; n2++) {
+                        const double th = -2 * G_PI * ((double)(k1 * n1) / h + (double)(k2 * n2) / w);
+                        sr += x[(bi * h + n1) * w + n2] * cos(th);
+                        si += x[(bi * h + n1) * w + n2] * sin(th);
+                    }
+                re[(bi * h + k1) * wh + k2] = sr;
+                im[(bi * h + k1) * wh + k2] = si;
+            }
 }
