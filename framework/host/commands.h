@@ -62,5 +62,8 @@ gboolean     blo_host_dir_is_empty(const char *path);
 
 /* "blo-host: message" on stderr. */
 void         blo_host_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* omp_wait.c: unless the user chose an OpenMP wait policy, re-execute with
+ * OMP_WAIT_POLICY=passive (returns only when it does not re-execute). */
+void         blo_host_prefer_passive_omp_wait(char **argv);
 
 #endif

@@ -84,6 +84,7 @@ static int run_command(blo_registry *r, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+    blo_host_prefer_passive_omp_wait(argv);
     GPtrArray *dirs = g_ptr_array_new();
     int n = take_plugin_paths(argc - 1, argv + 1, dirs);
     int rc = BLO_EXIT_USAGE;

@@ -16,6 +16,8 @@ static const blo_param_spec fmnist_params[] = {
     BLO_PARAM_DOUBLE("corrupt", 0.5, 0.0, 1.0, "fraction of train labels replaced by a different class"),
     BLO_PARAM_INT("data_seed", -1, -1, G_MAXINT64, "seed of the split and the label noise (-1: the run's seed)"),
     BLO_PARAM_BOOL("flatten", TRUE, "items as [784] vectors (else [1, 28, 28] images)"),
+    BLO_PARAM_BOOL("drop_corrupted", FALSE,
+                   "drop the corrupted train items after the noise is drawn (the 'clean samples only' oracle)"),
     BLO_PARAM_END
 };
 
@@ -28,6 +30,7 @@ static void *fmnist_create(const blo_params *params, blo_ctx *ctx, GError **erro
     p->cfg.n_test = blo_params_get_int(params, "n_test");
     p->cfg.corrupt = blo_params_get_double(params, "corrupt");
     p->cfg.flatten = blo_params_get_bool(params, "flatten");
+    p->cfg.drop_corrupted = blo_params_get_bool(params, "drop_corrupted");
     p->cfg.expect_train = 60000;
     p->cfg.expect_test = 10000;
     p->data_seed = blo_params_get_int(params, "data_seed");

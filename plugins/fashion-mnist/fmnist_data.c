@@ -131,6 +131,25 @@ void fmnist_corrupt_labels(int32_t *labels, int32_t *true_labels, uint8_t *corru
     g_free(order);
 }
 
+/* The oracle's train split: the uncorrupted items only, compacted in place.
+ * No mask is left (every kept label is clean), so no cleaning scores. */
+static void drop_corrupted_items(fmnist_data *d)
+{
+    blo_split *s = &d->splits[FMNIST_TRAIN];
+    size_t item = (size_t)(s->x_ndim == 2 ? s->x_shape[1] : s->x_shape[1] * s->x_shape[2] * s->x_shape[3]);
+    int64_t kept = 0;
+    for (int64_t i = 0; i < s->n; i++) {
+        if (d->corrupted[i])
+            continue;
+        memmove(d->x[FMNIST_TRAIN] + (size_t)kept * item, d->x[FMNIST_TRAIN] + (size_t)i * item,
+                item * sizeof(float));
+        d->labels[FMNIST_TRAIN][kept++] = d->labels[FMNIST_TRAIN][i];
+    }
+    s->n = s->x_shape[0] = kept;
+    s->true_labels = NULL;
+    s->corrupted = NULL;
+}
+
 fmnist_data *fmnist_data_load(const fmnist_config *cfg, GError **error)
 {
     if (cfg->n_train + cfg->n_val > (int64_t)cfg->expect_train) {
@@ -170,6 +189,8 @@ fmnist_data *fmnist_data_load(const fmnist_config *cfg, GError **error)
                               FMNIST_CLASSES, cfg->corrupt, &noise_rng);
         s->true_labels = d->true_labels;
         s->corrupted = d->corrupted;
+        if (cfg->drop_corrupted)
+            drop_corrupted_items(d);
     }
 
     if (!read_pair(cfg->dir, FMNIST_TEST_IMAGES, FMNIST_TEST_LABELS, cfg->expect_test, &img, &lbl, error)) {

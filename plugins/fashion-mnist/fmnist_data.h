@@ -19,6 +19,7 @@ typedef struct fmnist_config {
     double corrupt;           /* fraction of train labels replaced by another class */
     uint64_t seed;            /* drives the split shuffle and the corruption */
     gboolean flatten;         /* [n, 784] rather than [n, 1, 28, 28] */
+    gboolean drop_corrupted;  /* keep only the clean train items (the oracle baseline) */
     /* Item counts the files must hold (60000 / 10000; tests use small fixtures). */
     uint32_t expect_train, expect_test;
 } fmnist_config;

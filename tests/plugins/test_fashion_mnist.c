@@ -142,6 +142,31 @@ Test(fashion_mnist, corruption_is_exact)
     }
 }
 
+Test(fashion_mnist, drop_corrupted_keeps_exactly_the_clean_items)
+{
+    fmnist_config cfg = fixture_config();
+    fmnist_data *all = fmnist_data_load(&cfg, NULL);
+    cfg.drop_corrupted = TRUE;
+    fmnist_data *clean = fmnist_data_load(&cfg, NULL);
+    cr_assert(all && clean);
+    const blo_split *a = &all->splits[FMNIST_TRAIN], *c = &clean->splits[FMNIST_TRAIN];
+    cr_expect_eq(c->n, 50, "half of 100 dropped, %ld kept", (long)c->n);
+    cr_expect_eq(c->x_shape[0], c->n);
+    cr_expect_null(c->corrupted, "no mask once every label is clean");
+    int64_t j = 0;
+    for (int64_t i = 0; i < a->n && j < c->n; i++) {
+        if (a->corrupted[i])
+            continue;
+        cr_expect_eq(item_index(c, j), item_index(a, i), "kept item %ld is clean item %ld", (long)j, (long)i);
+        cr_expect_eq(c->labels[j], item_index(c, j) % 10, "kept label is the true one");
+        j++;
+    }
+    cr_expect_eq(j, c->n);
+    cr_expect_eq(clean->splits[FMNIST_VAL].n, 60, "val untouched");
+    fmnist_data_free(all);
+    fmnist_data_free(clean);
+}
+
 Test(fashion_mnist, corruption_deterministic_and_uniform_over_other_classes)
 {
     enum { N = 20000 };
