@@ -96,8 +96,8 @@ def write_table(args):
     with open(os.path.join(args.out, "table.md"), "w") as f:
         f.write("# Data hyper-cleaning, Fashion-MNIST 5000/5000/10000, rho = 0.5\n\n"
                 "Written by tests/bench/hyperclean_compare.py (settings in its docstring).  Mean ± std over\n"
-                "the seeds that finished (count in 'seeds'); wall = total_s of the run on a shared,\n"
-                "heavily loaded 2-CPU machine (compare within a column with care).\n\n"
+                "the seeds that finished (count in 'seeds'); wall = total_s of the run on a shared 2-CPU\n"
+                "machine whose load varied between runs (compare wall times with care).\n\n"
                 "| learner | method | seeds | test accuracy | F1 | wall s |\n|---|---|---|---|---|---|\n")
         f.write("\n".join(rows) + "\n")
     with open(os.path.join(args.out, "table.csv"), "w") as f:
@@ -131,7 +131,13 @@ def main():
         if os.path.exists(os.path.join(out, "results.json")):
             continue
         print(f"== {learner} {method} seed {seed}", flush=True)
-        cmd = [args.blo_host, "run", pipeline, "--seed", str(seed), "--threads", str(args.threads), "--out", out]
+        if os.path.exists(os.path.join(out, "checkpoint.blo")):
+            cmd = [args.blo_host, "run", "--resume", out]  # an interrupted run continues
+        else:
+            cmd = [args.blo_host, "run", pipeline, "--seed", str(seed), "--threads", str(args.threads),
+                   "--out", out, "--checkpoint-every", "60"]
+            if os.path.isdir(out) and os.listdir(out):
+                cmd.append("--force")  # leftovers of a run killed before its first checkpoint
         rc = subprocess.run(cmd).returncode
         if rc != 0:
             print(f"   failed (exit {rc}): {' '.join(cmd)}", flush=True)
