@@ -20,11 +20,10 @@ the clean items only (dataset drop_corrupted=true).  No tuning was done: nothing
 was selected on test data or the corruption mask.
 """
 import argparse
-import json
-import math
 import os
-import subprocess
 import sys
+
+from run_table import completed, csv_cells, fmt, mean_std, run_once
 
 DATA = "dataset:fashion-mnist n_train=5000 n_val=5000 n_test=10000 corrupt=0.5"
 OBJ = "objective:hyperclean"
@@ -59,30 +58,14 @@ def run_dir(runs, learner, method, seed):
     return os.path.join(runs, f"{learner}-{slug(method)}-s{seed}")
 
 
-def mean_std(values):
-    if not values:
-        return None
-    m = sum(values) / len(values)
-    s = math.sqrt(sum((v - m) ** 2 for v in values) / (len(values) - 1)) if len(values) > 1 else 0.0
-    return m, s
-
-
-def fmt(ms, digits):
-    return "–" if ms is None else f"{ms[0]:.{digits}f} ± {ms[1]:.{digits}f}"
-
-
 def write_table(args):
     rows, csv = [], ["learner,method,seeds_done,test_acc_mean,test_acc_std,f1_mean,f1_std,wall_s_mean,wall_s_std"]
     for learner in args.learners:
         for method, _ in methods(learner):
             acc, f1, wall = [], [], []
             for seed in args.seeds:
-                path = os.path.join(run_dir(args.runs, learner, method, seed), "results.json")
-                if not os.path.exists(path):
-                    continue
-                with open(path) as f:
-                    r = json.load(f)
-                if r.get("status") != "completed":
+                r = completed(run_dir(args.runs, learner, method, seed))
+                if r is None:
                     continue
                 acc.append(r["metrics"]["test_accuracy"])
                 if "f1" in r["metrics"]:
@@ -90,8 +73,7 @@ def write_table(args):
                 wall.append(r["timings"]["total_s"])
             a, f, w = mean_std(acc), mean_std(f1), mean_std(wall)
             rows.append(f"| {learner} | {method} | {len(acc)}/{len(args.seeds)} | {fmt(a, 4)} | {fmt(f, 3)} | {fmt(w, 0)} |")
-            cell = lambda ms: ",".join(["", ""] if ms is None else [f"{ms[0]:.6g}", f"{ms[1]:.6g}"])
-            csv.append(f"{learner},{method},{len(acc)},{cell(a)},{cell(f)},{cell(w)}")
+            csv.append(f"{learner},{method},{len(acc)},{csv_cells(a)},{csv_cells(f)},{csv_cells(w)}")
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "table.md"), "w") as f:
         f.write("# Data hyper-cleaning, Fashion-MNIST 5000/5000/10000, rho = 0.5\n\n"
@@ -128,19 +110,10 @@ def main():
             [(l, m, p, s) for s in args.seeds for l in args.learners for m, p in methods(l) if m not in first]
     for learner, method, pipeline, seed in order:
         out = run_dir(args.runs, learner, method, seed)
-        if os.path.exists(os.path.join(out, "results.json")):
+        if completed(out) is not None:
             continue
         print(f"== {learner} {method} seed {seed}", flush=True)
-        if os.path.exists(os.path.join(out, "checkpoint.blo")):
-            cmd = [args.blo_host, "run", "--resume", out]  # an interrupted run continues
-        else:
-            cmd = [args.blo_host, "run", pipeline, "--seed", str(seed), "--threads", str(args.threads),
-                   "--out", out, "--checkpoint-every", "60"]
-            if os.path.isdir(out) and os.listdir(out):
-                cmd.append("--force")  # leftovers of a run killed before its first checkpoint
-        rc = subprocess.run(cmd).returncode
-        if rc != 0:
-            print(f"   failed (exit {rc}): {' '.join(cmd)}", flush=True)
+        run_once(args.blo_host, pipeline, seed, args.threads, out)
         write_table(args)
     write_table(args)
     return 0
