@@ -15,6 +15,8 @@ int blo_cmd_list(blo_registry *r, int argc, char **argv);
 int blo_cmd_info(blo_registry *r, int argc, char **argv);
 int blo_cmd_run(blo_registry *r, int argc, char **argv);
 int blo_cmd_compare(blo_registry *r, int argc, char **argv);
+/* plot reads traces only: no plugins, so no registry. */
+int blo_cmd_plot(int argc, char **argv);
 
 /* ---- shared argv handling (host_args.c) --------------------------------
  * Options (tokens starting with "--") may come before or after the pipeline.

@@ -20,6 +20,10 @@ static const char usage[] =
     "                             DIR/<solver>/ per run, DIR/compare.{csv,json,md,svg}\n"
     "      --seed N --threads N --eval-every K (default 10) --plot-metric KEY --force\n"
     "      --dump-pipeline        print each solver's canonical pipeline, one a line, and exit\n"
+    "  plot RUN_DIR|TRACE_CSV... --y COL[,COL...]\n"
+    "                             curves from trace.csv: one series per run and column\n"
+    "      --x COL (default: the first column, the step) --out FILE.svg (default: stdout)\n"
+    "      --title T --label NAME (one per run, in order; default: the run directory's name) --log-y\n"
     "\n"
     "PIPELINE is `kind:name key=value ! kind:name ...` as arguments, one quoted string,\n"
     "or a file (.blo, same grammar, # comments).  A component-valued parameter takes\n"
@@ -29,7 +33,8 @@ static const char usage[] =
     "(when run from it), " BLO_PLUGINS_INSTALL_DIR " and ~/.local/share/blo-1/plugins.\n"
     "\n"
     "exit status: 0 ok, 1 run failed, 2 usage error (unknown name, bad pipeline, bad option),\n"
-    "130 interrupted (Ctrl-C; results.json and a checkpoint for --resume are written).\n";
+    "130 interrupted (Ctrl-C; results.json and a checkpoint for --resume are written).\n"
+    "plot: 2 also for a missing file or column, 1 for a malformed trace or nothing to plot.\n";
 
 /* Removes every --plugin-path DIR / --plugin-path=DIR from argv (they may
  * appear anywhere) into dirs; returns the new argc, or -1 on a missing DIR. */
@@ -100,9 +105,11 @@ int main(int argc, char **argv)
         printf("blo-host %s (libblo %s, plugin ABI %d.%d)\n", BLO_VERSION, blo_version(), BLO_ABI_MAJOR,
                BLO_ABI_MINOR);
         rc = BLO_EXIT_OK;
+    } else if (strcmp(args[0], "plot") == 0) {   /* traces only: no plugins to load */
+        rc = blo_cmd_plot(n, args);
     } else if (strcmp(args[0], "list") != 0 && strcmp(args[0], "info") != 0 && strcmp(args[0], "run") != 0 &&
                strcmp(args[0], "compare") != 0) {
-        blo_host_error("unknown command '%s' (expected list, info, run or compare; see --help)", args[0]);
+        blo_host_error("unknown command '%s' (expected list, info, run, compare or plot; see --help)", args[0]);
     } else {
         g_ptr_array_add(dirs, NULL);
         blo_registry *r = blo_registry_new();

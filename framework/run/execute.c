@@ -3,6 +3,7 @@
 #include "ctx_internal.h"
 #include "problem_internal.h"
 #include "progress.h"
+#include "trace_plot.h"
 
 #include <errno.h>
 #include <math.h>
@@ -174,6 +175,17 @@ static blo_run_status step_loop(blo_run *run, GError **step_error)
     return status;
 }
 
+/* OUT/curves.svg of the per-epoch accuracies, if the trace has them.  A plot
+ * is a convenience: failing to draw it is a warning, never a failed run. */
+static void write_curves(blo_run *run)
+{
+    GError *err = NULL;
+    if (!blo_run_write_curves(run->out_dir, NULL, &err)) {
+        blo_ctx_log(run->ctx, "warning: no %s: %s", BLO_CURVES_FILE, err->message);
+        g_error_free(err);
+    }
+}
+
 blo_run_status blo_run_execute(blo_run *run, GError **error)
 {
     GError *failure = NULL;
@@ -197,6 +209,8 @@ blo_run_status blo_run_execute(blo_run *run, GError **error)
             written = write_checkpoint(run, &io);
         else if (written && status == BLO_RUN_COMPLETED)
             written = remove_checkpoint(run, &io);
+        if (written)
+            write_curves(run);
     }
     if (failure) {
         if (io) {
