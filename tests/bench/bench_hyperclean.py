@@ -14,12 +14,7 @@ blo's time is solver_s / iterations from results.json (data loading and the
 final evaluation excluded), PyTorch's is the loop alone; the F trace is off on
 both sides.
 """
-import gzip
-import json
-import os
-import subprocess
 import sys
-import tempfile
 import time
 
 try:
@@ -30,19 +25,12 @@ except ImportError as e:
     print(f"torch not available: {e}")
     sys.exit(77)
 
-DATA_DIR = os.environ.get("BLO_FMNIST_DIR", "/usr/share/datasets/fashion-mnist")
+from bench_support import DATA_DIR, bench_threads, have_fmnist, read_idx, run_blo
+
 SETTINGS = {  # papers.md "Reference measurements"
     "linear": dict(eta=0.2, gamma_inv=0.2, c_lower=1.0, p=0.49, alpha=1000.0, beta=0.2, steps=100),
     "mlp": dict(eta=0.1, gamma_inv=0.2, c_lower=1.0, p=0.49, alpha=1000.0, beta=0.1, steps=30),
 }
-
-
-def read_idx(name):
-    with gzip.open(os.path.join(DATA_DIR, name)) as f:
-        raw = f.read()
-    ndim = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
 
 
 def load_data(seed=0):
@@ -114,21 +102,17 @@ def blo_meha(model, steps, threads, blo_host):
     pipeline = (f"dataset:fashion-mnist n_train=5000 n_val=5000 n_test=10000 corrupt=0.5 ! learner:{model} ! "
                 f"objective:hyperclean ! solver:meha steps={steps} eta={s['eta']} gamma_inv={s['gamma_inv']} "
                 f"c_lower={s['c_lower']} p={s['p']} alpha={s['alpha']} beta={s['beta']} trace_every=0")
-    with tempfile.TemporaryDirectory() as out:
-        subprocess.run([blo_host, "run", pipeline, "--seed", "0", "--threads", str(threads), "--out", out],
-                       check=True, stdout=subprocess.DEVNULL)
-        with open(os.path.join(out, "results.json")) as f:
-            r = json.load(f)
+    r, _ = run_blo(blo_host, pipeline, threads)
     return r["timings"]["solver_s"] / r["metrics"]["iterations"], r["metrics"]["test_accuracy"]
 
 
 def main():
     model, blo_host = sys.argv[1], sys.argv[2]
     steps = int(sys.argv[3]) if len(sys.argv) > 3 else SETTINGS[model]["steps"]
-    if not os.path.exists(os.path.join(DATA_DIR, "train-images-idx3-ubyte.gz")):
+    if not have_fmnist():
         print(f"Fashion-MNIST not found in {DATA_DIR}")
         return 77
-    threads = int(os.environ.get("BLO_BENCH_THREADS", os.cpu_count()))
+    threads = bench_threads()
     blo_s, blo_acc = blo_meha(model, steps, threads, blo_host)
     torch_s, torch_acc = torch_meha(model, steps, threads)
     print(f"model: {model}  iterations: {steps}  threads: {threads}")
