@@ -42,12 +42,14 @@ static void *cnn_create(const blo_params *params, blo_ctx *ctx, GError **error)
 {
     seq_model *m = g_new0(seq_model, 1);
     m->init = seq_init_from_name(blo_params_get_string(params, "init"));
+    /* max pool and ReLU commute (same values, same gradients), so pool first:
+     * the ReLU then touches 4x fewer elements (perf: 9% of a PGD-AT step) */
     seq_add_conv(m, blo_params_get_int(params, "c1"), 3);
-    seq_add_relu(m);
     seq_add_maxpool(m, 2);
+    seq_add_relu(m);
     seq_add_conv(m, blo_params_get_int(params, "c2"), 3);
-    seq_add_relu(m);
     seq_add_maxpool(m, 2);
+    seq_add_relu(m);
     seq_add_dense(m, blo_params_get_int(params, "fc_hidden"));
     seq_add_relu(m);
     seq_add_dense(m, SEQ_OUT_CLASSES);

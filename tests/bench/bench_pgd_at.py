@@ -59,8 +59,8 @@ def init_cnn():
 
 
 def forward(p, x):
-    h = F.max_pool2d(F.relu(F.conv2d(x, p[0], p[1])), 2)   # [B, 32, 13, 13]
-    h = F.max_pool2d(F.relu(F.conv2d(h, p[2], p[3])), 2)   # [B, 64, 5, 5]
+    h = F.relu(F.max_pool2d(F.conv2d(x, p[0], p[1]), 2))   # [B, 32, 13, 13]
+    h = F.relu(F.max_pool2d(F.conv2d(h, p[2], p[3]), 2))   # [B, 64, 5, 5]
     h = F.relu(F.linear(h.flatten(1), p[4], p[5]))
     return F.linear(h, p[6], p[7])
 
