@@ -3,10 +3,11 @@
 
 #include <math.h>
 
-#define W 760.0
 #define H 460.0
 #define LEFT 80.0
-#define RIGHT 190.0     /* room for the legend */
+#define PLOT_W 490.0    /* width of the axes box; the legend sits to its right */
+#define RIGHT 190.0     /* least room for the legend */
+#define CHAR_W 7.0      /* generous average glyph width of the 12 px sans-serif */
 #define TOP 36.0
 #define BOTTOM 56.0
 
@@ -66,7 +67,7 @@ static double nice_step(double span)
     return (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
 }
 
-static double sx(const range *rx, double x) { return LEFT + (x - rx->lo) / (rx->hi - rx->lo) * (W - LEFT - RIGHT); }
+static double sx(const range *rx, double x) { return LEFT + (x - rx->lo) / (rx->hi - rx->lo) * PLOT_W; }
 static double sy(const range *ry, double y) { return H - BOTTOM - (y - ry->lo) / (ry->hi - ry->lo) * (H - TOP - BOTTOM); }
 
 static void append_text(GString *s, double x, double y, const char *anchor, const char *extra, const char *text)
@@ -79,7 +80,7 @@ static void append_text(GString *s, double x, double y, const char *anchor, cons
 
 static void append_axes(GString *s, const blo_plot *p, const range *rx, const range *ry)
 {
-    double x0 = LEFT, x1 = W - RIGHT, y0 = H - BOTTOM, y1 = TOP;
+    double x0 = LEFT, x1 = LEFT + PLOT_W, y0 = H - BOTTOM, y1 = TOP;
     g_string_append_printf(s, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" "
                            "stroke=\"#000\"/>\n", x0, y1, x1 - x0, y0 - y1);
     char label[64];
@@ -132,7 +133,7 @@ static void append_series(GString *s, const blo_plot *p, const blo_plot_series *
 
 static void append_legend(GString *s, const blo_plot_series *ser, guint ns)
 {
-    double x = W - RIGHT + 14, y = TOP + 8;
+    double x = LEFT + PLOT_W + 14, y = TOP + 8;
     for (guint i = 0; i < ns; i++, y += 20) {
         g_string_append_printf(s, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
                                "stroke-width=\"3\"/>\n", x, y, x + 22, y, palette[i % G_N_ELEMENTS(palette)]);
@@ -140,8 +141,19 @@ static void append_legend(GString *s, const blo_plot_series *ser, guint ns)
     }
 }
 
+/* Canvas width: the legend's longest entry must fit (long run labels). */
+static double canvas_width(const blo_plot_series *ser, guint ns)
+{
+    double need = RIGHT;
+    for (guint i = 0; i < ns; i++)
+        if (ser[i].name)
+            need = fmax(need, 14 + 28 + CHAR_W * (double)g_utf8_strlen(ser[i].name, -1) + 10);
+    return LEFT + PLOT_W + need;
+}
+
 char *blo_plot_svg(const blo_plot *plot, const blo_plot_series *series, guint n_series)
 {
+    double W = canvas_width(series, n_series);
     range rx, ry;
     data_ranges(plot, series, n_series, &rx, &ry);
     GString *s = g_string_new(NULL);
