@@ -6,14 +6,15 @@ usage: bench_cnn.py cnn THREADS  ->  prints "torch_ms: <best ms per step>"
 """
 import sys
 
+# torch_bench pins OpenBLAS to argv[2] threads when imported: it must come before torch
+from torch_bench import best_ms
+
 try:
     import torch
     import torch.nn.functional as F
 except ImportError as e:
     print(f"torch not available: {e}")
     sys.exit(77)
-
-from torch_bench import best_ms
 
 
 def main():
