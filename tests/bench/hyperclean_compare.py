@@ -23,7 +23,7 @@ import argparse
 import os
 import sys
 
-from run_table import completed, csv_cells, fmt, mean_std, run_once
+from run_table import comparison_args, completed, csv_cells, fmt, mean_std, run_once
 
 DATA = "dataset:fashion-mnist n_train=5000 n_val=5000 n_test=10000 corrupt=0.5"
 OBJ = "objective:hyperclean"
@@ -87,15 +87,9 @@ def write_table(args):
 
 
 def main():
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     ap = argparse.ArgumentParser()
-    ap.add_argument("--blo-host", default=os.path.join(root, "build", "framework", "host", "blo-host"))
-    ap.add_argument("--runs", default=os.path.join(root, "build", "hyperclean-compare"))
-    ap.add_argument("--out", default=os.path.join(root, "share", "results", "issue5"))
-    ap.add_argument("--threads", type=int, default=2)
+    comparison_args(ap, "hyperclean-compare", "issue5", threads=2)
     ap.add_argument("--learners", default="linear,mlp")
-    ap.add_argument("--seeds", default="0,1,2")
-    ap.add_argument("--table-only", action="store_true")
     args = ap.parse_args()
     args.learners = args.learners.split(",")
     args.seeds = [int(s) for s in args.seeds.split(",")]

@@ -30,7 +30,7 @@ import os
 import subprocess
 import sys
 
-from run_table import completed, csv_cells, fmt, mean_std, run_once
+from run_table import comparison_args, completed, csv_cells, fmt, mean_std, run_once
 
 EPS = 0.1
 STEP_REL = "0.35714285714285715"  # 2.5 / 7
@@ -99,8 +99,8 @@ def select(args):
             chosen[base] = best[1]
     with open(os.path.join(args.out, "selection.csv"), "w") as f:
         w = csv.writer(f)
-        w.writerow(["base", "last_variant", "val_clean", "val_pgd20"])
-        w.writerows(rows)
+        w.writerow(["base", "last_variant", "val_clean", "val_pgd20", "chosen"])
+        w.writerows(r + (int(chosen.get(r[0]) == r[1]),) for r in rows)
     with open(os.path.join(args.out, "selection.md"), "w") as f:
         f.write(f"# LAST variants on the held-out validation split ({args.model})\n\n"
                 "10000 train / 1000 val held out of the training set, 3 epochs, seed 0, eps 0.1; clean and\n"
@@ -203,28 +203,19 @@ def overfitting(args, chosen):
 
 
 def read_selection(args):
-    chosen = {}
-    path = os.path.join(args.out, "selection.md")
-    if os.path.exists(path):
-        for line in open(path):
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if len(cells) == 5 and cells[4] == "yes":
-                chosen[cells[0]] = cells[1]
-    return chosen
+    path = os.path.join(args.out, "selection.csv")
+    if not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        return {r["base"]: r["last_variant"] for r in csv.DictReader(f) if r["chosen"] == "1"}
 
 
 def main():
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     ap = argparse.ArgumentParser()
-    ap.add_argument("--blo-host", default=os.path.join(root, "build", "framework", "host", "blo-host"))
-    ap.add_argument("--runs", default=os.path.join(root, "build", "robust-compare"))
-    ap.add_argument("--out", default=os.path.join(root, "share", "results", "issue6"))
-    ap.add_argument("--threads", type=int, default=1)
+    comparison_args(ap, "robust-compare", "issue6", threads=1)
     ap.add_argument("--model", choices=("mlp", "cnn"), default="mlp")
-    ap.add_argument("--seeds", default="0,1,2")
     ap.add_argument("--co-epochs", type=int, default=10)
     ap.add_argument("--stages", default="select,table,co")
-    ap.add_argument("--table-only", action="store_true")
     args = ap.parse_args()
     args.seeds = [int(s) for s in args.seeds.split(",")]
     args.runs = os.path.join(args.runs, args.model)

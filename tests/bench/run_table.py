@@ -8,6 +8,17 @@ import subprocess
 import time
 
 
+def comparison_args(ap, runs_name, out_name, threads):
+    """The arguments every comparison script takes, defaulting to this checkout's build."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    ap.add_argument("--blo-host", default=os.path.join(root, "build", "framework", "host", "blo-host"))
+    ap.add_argument("--runs", default=os.path.join(root, "build", runs_name))
+    ap.add_argument("--out", default=os.path.join(root, "share", "results", out_name))
+    ap.add_argument("--threads", type=int, default=threads)
+    ap.add_argument("--seeds", default="0,1,2")
+    ap.add_argument("--table-only", action="store_true")
+
+
 def mean_std(values):
     """(mean, sample std) of a list, None when empty; std 0 for one value."""
     if not values:
