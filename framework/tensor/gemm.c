@@ -28,6 +28,8 @@ void blo__sgemm(gboolean ta, gboolean tb, int64_t M, int64_t N, int64_t K, float
 {
     if (M <= 0 || N <= 0)
         return;
+    if (blo__sgemm_skinny(ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc))
+        return;
     CBLAS_TRANSPOSE opa = ta ? CblasTrans : CblasNoTrans, opb = tb ? CblasTrans : CblasNoTrans;
     double work = (double)M * (double)N * (double)MAX(K, 1);
     gboolean split_rows = M >= N;

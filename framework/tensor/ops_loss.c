@@ -7,14 +7,14 @@
  * middle axis of [outer, len, inner]. */
 static void softmax_kernel(float *y, const float *x, int64_t outer, int64_t len, int64_t inner, gboolean log)
 {
-    BLO__PAR_FOR(outer * len * inner)
+    BLO__PAR_FOR_COSTLY(outer * len * inner)
     for (int64_t o = 0; o < outer; o++)
         for (int64_t i = 0; i < inner; i++) {
             const float *px = x + o * len * inner + i;
             float *py = y + o * len * inner + i;
             float m = -INFINITY;
-            for (int64_t j = 0; j < len; j++)
-                m = fmaxf(m, px[j * inner]);
+            for (int64_t j = 0; j < len; j++)   /* fmaxf is a libm call under ISO C */
+                m = px[j * inner] > m ? px[j * inner] : m;
             double s = 0;
             for (int64_t j = 0; j < len; j++) {
                 float e = expf(px[j * inner] - m);
@@ -183,7 +183,7 @@ static blo_tensor *ce_op(blo_tensor *logits, const int32_t *labels, int32_t igno
     blo_tensor_node *n = blo__record(y, name, ce_backward, 1, &logits);
     if (n) {
         /* probabilities for the fused backward: exp of the log-probabilities */
-        BLO__PAR_FOR(lp->numel)
+        BLO__PAR_FOR_COSTLY(lp->numel)
         for (int64_t i = 0; i < lp->numel; i++)
             lp->data[i] = expf(lp->data[i]);
         n->saved[0] = lp;

@@ -123,9 +123,17 @@ static void linear_backward(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx)
     if (n->n_in > 2 && blo__wants(n, 2)) {
         float *sink = blo__grad_sink(n, 2);
         if (sink) {
-            for (int64_t r = 0; r < rows; r++)
-                for (int64_t j = 0; j < out; j++)
-                    sink[j] += g2->data[r * out + j];
+            /* threads own column ranges and sum rows in order: the same
+             * result with any thread count */
+            enum { COLS_PER_TASK = 64 };
+            int64_t tasks = (out + COLS_PER_TASK - 1) / COLS_PER_TASK;
+            BLO__PAR_FOR(rows * out)
+            for (int64_t t = 0; t < tasks; t++) {
+                int64_t j0 = t * COLS_PER_TASK, j1 = MIN(out, j0 + COLS_PER_TASK);
+                for (int64_t r = 0; r < rows; r++)
+                    for (int64_t j = j0; j < j1; j++)
+                        sink[j] += g2->data[r * out + j];
+            }
         } else {
             gx[2] = blo__sum_to_like(g2, n->in[2]);
         }
