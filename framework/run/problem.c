@@ -14,6 +14,7 @@ struct blo_problem {
     blo_graph *graph;        /* one graph, reset per evaluation */
     int64_t grad_evals, hvp_evals;
     int64_t iteration;       /* for error messages; -1 if unknown */
+    gboolean upper_ignores_x;
 };
 
 blo_problem *blo_problem_new(blo_object *objective, blo_ctx *ctx, int64_t dim_x, int64_t dim_y,
@@ -56,6 +57,8 @@ void blo_problem_free(blo_problem *p)
     blo_graph_free(p->graph);
     g_free(p);
 }
+
+void blo_problem_set_upper_ignores_x(blo_problem *p, gboolean ignores) { p->upper_ignores_x = ignores; }
 
 void blo_problem_reset_counters(blo_problem *p) { p->grad_evals = p->hvp_evals = 0; }
 
@@ -155,6 +158,9 @@ gboolean blo_problem_eval(blo_problem *p, const float *x, const float *y,
 {
     const char *name = quantity_name(w_upper, w_lower, w_nonsmooth);
     gboolean want_grad = gx || gy;
+    /* only d/dx wanted and F ignores x: F adds nothing (MEHA's x step) */
+    if (p->upper_ignores_x && gx && !gy && !value)
+        w_upper = 0;
     blo_graph_reset(p->graph);
     if (!want_grad)
         blo_graph_push_no_grad(p->graph);

@@ -19,6 +19,10 @@ void         blo_problem_reset_counters(blo_problem *p);
 /* For checkpoints: counters are part of the run's state. */
 void         blo_problem_set_counters(blo_problem *p, int64_t grad_evals, int64_t hvp_evals);
 
+/* F(x, y) does not depend on x (blo_problem_setup.upper_ignores_x): gradient
+ * requests for x alone leave F out. */
+void         blo_problem_set_upper_ignores_x(blo_problem *p, gboolean ignores);
+
 /* The run's current iteration, named in NaN/Inf errors (-1: unknown, the default). */
 void         blo_problem_set_iteration(blo_problem *p, int64_t iteration);
 

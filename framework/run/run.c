@@ -128,6 +128,7 @@ static gboolean setup_objective(blo_run *run, int64_t learner_params, GError **e
     }
     run->dim_x = ps.dim_x;
     run->dim_y = ps.dim_y;
+    run->upper_ignores_x = ps.upper_ignores_x;
     return TRUE;
 }
 
@@ -175,6 +176,7 @@ static gboolean assemble(blo_run *run, GError **error)
         run->problem = blo_problem_new(run->objective, run->ctx, run->dim_x, run->dim_y, error);
         if (!run->problem)
             return FALSE;
+        blo_problem_set_upper_ignores_x(run->problem, run->upper_ignores_x);
     }
     if (n_attack && !(run->attack = instantiate(run, n_attack, error)))
         return FALSE;

@@ -47,6 +47,7 @@ static gboolean hc_setup(void *self, blo_problem_setup *ps, GError **error)
     p->learner = ps->learner;
     ps->dim_x = s[0]->n;
     ps->dim_y = p->core.dim_y;
+    ps->upper_ignores_x = TRUE;   /* F = validation CE of y */
     return TRUE;
 }
 

@@ -5,6 +5,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "run/problem_internal.h"
+
 static blo_problem *problem_of(blo_run *run)
 {
     GError *error = NULL;
@@ -47,6 +49,27 @@ Test(problem, t4_gradients_and_second_order_closed_form)
     cr_assert(blo_problem_eval(p, x, y, 0.5, 1, 0, &val, gx, gy, &error));
     assert_vec(gx, (double[]){ -0.5, 1.5, -1 }, 3, 1e-6, "d(F/2 + f)/dx");
     assert_vec(gy, (double[]){ -0.25, -3.5, 0 }, 3, 1e-6, "d(F/2 + f)/dy");
+    blo_run_free(run);
+}
+
+/* blo_problem_setup.upper_ignores_x (set by objective:hyperclean) leaves F out
+ * of requests for the x-gradient alone.  Forced on T4, whose F does depend on
+ * x, the dropped term shows: x-only requests give df/dx, requests that also
+ * want the value or gy keep F. */
+Test(problem, upper_ignores_x_drops_F_from_x_only_requests)
+{
+    blo_run *run = harness_new_run("objective:t4 n=3 ! solver:meha steps=1");
+    blo_problem *p = problem_of(run);
+    blo_problem_set_upper_ignores_x(p, TRUE);
+    float x[3] = { 1, 2, 3 }, y[3] = { 0.5f, -1, 2 }, gx[3], gy[3];
+    double val;
+    GError *error = NULL;
+    cr_assert(blo_problem_eval(p, x, y, 0.5, 1, 0, NULL, gx, NULL, &error), "%s", error ? error->message : "");
+    assert_vec(gx, (double[]){ -0.5, 1, -2 }, 3, 1e-6, "x-only request: df/dx");
+    cr_assert(blo_problem_eval(p, x, y, 0.5, 1, 0, &val, gx, gy, &error));
+    assert_vec(gx, (double[]){ -0.5, 1.5, -1 }, 3, 1e-6, "with value and gy: d(F/2 + f)/dx");
+    cr_assert(blo_problem_upper(p, x, y, NULL, gx, NULL, &error), "%s", error ? error->message : "");
+    assert_vec(gx, (double[]){ 0, 0, 0 }, 3, 0, "x-only request of F alone: zero");
     blo_run_free(run);
 }
 

@@ -149,6 +149,10 @@ typedef struct blo_problem_setup {
     /* Filled in by the objective: */
     int64_t dim_x;         /* number of upper variables */
     int64_t dim_y;         /* number of lower variables (learner's n_params if a learner is used) */
+    /* Optional: TRUE when F(x, y) does not depend on x (hyper-cleaning: the
+     * validation loss of the model y).  Requests for the gradient w.r.t. x
+     * alone then skip building F, whose x-gradient is zero. */
+    gboolean upper_ignores_x;
 } blo_problem_setup;
 
 typedef struct blo_objective_vtable {
