@@ -11,8 +11,12 @@
 #include <omp.h>
 #endif
 
-/* Each extra tile re-packs the shared operand, so tiles stay large. */
-enum { TILE_FLOPS = 1 << 22, TILE_MIN = 192, TILE_ALIGN = 16, TILE_MAX = 8 };
+/* Each extra tile re-packs the shared operand, so there are at most
+ * TILE_MAX.  TILE_MIN = 64 lets batch-128 products split in two or more
+ * (with 192 the 128x784 by 784x300 MLP product was one tile, so one thread:
+ * measured 1.47 -> 1.05-1.13 ms per MLP step at 2 threads); TILE_MAX = 4 is
+ * enough for two threads and measured no slower than 8 on batch 1000-5000. */
+enum { TILE_FLOPS = 1 << 22, TILE_MIN = 64, TILE_ALIGN = 16, TILE_MAX = 4 };
 
 /* Number of tiles along a dimension of extent `dim` for a product of `work`
  * multiply-adds: a function of the shape only. */
