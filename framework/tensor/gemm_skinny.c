@@ -20,7 +20,10 @@
 #define SKINNY_X86 1
 #endif
 
-enum { NT_ROWS = 4, NT_COLS = 3, TN_STRIP = 16, TN_GROUP = 12, TN_KBLOCK = 16, LANES = 8 };
+/* NT tiles are NT_ROWS x NT_COLS outputs held in registers; TN threads own
+ * parts of TN_PART columns and walk k in blocks of TN_KBLOCK rows, C rows in
+ * groups of at most TN_GROUP. */
+enum { NT_ROWS = 4, NT_COLS = 3, TN_PART = 64, TN_GROUP = 12, TN_KBLOCK = 16, LANES = 8 };
 /* B rows are prefetched this many floats ahead (best of 32/64/128 measured on
  * the 10x5000 by 5000x784 product with k blocks of 8-32). */
 enum { TN_PREFETCH = 64 };
@@ -272,22 +275,22 @@ static void skinny_tn(int64_t M, int64_t N, int64_t K, float alpha, const float 
 {
     float *acc = g_new0(float, (size_t)(M * N));
     gboolean fast = have_avx2_fma();
-    int64_t strips = (N + 4 * TN_STRIP - 1) / (4 * TN_STRIP);
+    int64_t parts = (N + TN_PART - 1) / TN_PART;
     (void)fast;
 #ifdef _OPENMP
 #pragma omp parallel if (M * N * K >= SKINNY_PARALLEL_WORK && !omp_in_parallel())
 #endif
     {
-        /* Each thread owns a contiguous range of strips (no barriers); k runs
-         * in blocks so a block of B stays in cache while every strip of the
+        /* Each thread owns a contiguous range of parts (no barriers); k runs
+         * in blocks so a block of B stays in cache while every column of the
          * range passes over it.  Per element the order is k ascending. */
         int64_t tid = 0, nth = 1;
 #ifdef _OPENMP
         tid = omp_get_thread_num();
         nth = omp_get_num_threads();
 #endif
-        int64_t s_lo = strips * tid / nth, s_hi = strips * (tid + 1) / nth;
-        int64_t n0 = s_lo * 4 * TN_STRIP, n1 = MIN(N, s_hi * 4 * TN_STRIP);
+        int64_t p_lo = parts * tid / nth, p_hi = parts * (tid + 1) / nth;
+        int64_t n0 = p_lo * TN_PART, n1 = MIN(N, p_hi * TN_PART);
         for (int64_t k0 = 0; k0 < K && n0 < n1; k0 += TN_KBLOCK) {
             int64_t kn = MIN(TN_KBLOCK, K - k0);
 #ifdef SKINNY_X86
