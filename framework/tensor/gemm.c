@@ -4,7 +4,10 @@
  * (measured: 1, 2 and 4 threads give different roundings).  So the output is
  * cut into tiles by a partition that depends only on the shape, each tile is
  * one single-threaded cblas_sgemm, and the tiles are spread over the core's
- * OpenMP threads. */
+ * OpenMP threads.  The partition is part of the numerics: OpenBLAS rounds a
+ * tile differently from the whole product, so changing the TILE_* constants
+ * shifts results in the last bits.  Products with <= 16 output rows or
+ * columns never get here: gemm_skinny.c computes them without packing. */
 #include "internal.h"
 #include <cblas.h>
 #ifdef _OPENMP
