@@ -24,6 +24,8 @@
  * parts of TN_PART columns and walk k in blocks of TN_KBLOCK rows, C rows in
  * groups of at most TN_GROUP. */
 enum { NT_ROWS = 4, NT_COLS = 3, TN_PART = 64, TN_GROUP = 12, TN_KBLOCK = 16, LANES = 8 };
+/* OpenMP hands NT rows out in blocks of NT_BLOCK. */
+enum { NT_BLOCK = 64 };
 /* B rows are prefetched this many floats ahead (best of 32/64/128 measured on
  * the 10x5000 by 5000x784 product with k blocks of 8-32). */
 enum { TN_PREFETCH = 64 };
@@ -35,6 +37,13 @@ enum { TN_PREFETCH = 64 };
 static inline float blend(float alpha, float acc, float beta, const float *c)
 {
     return beta == 0.0f ? alpha * acc : alpha * acc + beta * *c;
+}
+
+/* Size of the next of `left` groups sharing `remaining` items as evenly as
+ * possible (the first groups get the extra one). */
+static inline int even_share(int64_t remaining, int64_t left)
+{
+    return (int)((remaining + left - 1) / left);
 }
 
 /* ---- portable kernels ------------------------------------------------------- */
@@ -152,12 +161,12 @@ AVX2 static void nt_rows_avx2(int64_t lo, int64_t hi, int64_t N, int64_t K, floa
                               int64_t lda, const float *B, int64_t ldb, float beta, float *C, int64_t ldc)
 {
     float out[NT_ROWS][NT_COLS];
+    /* N split into groups of at most NT_COLS, as even as possible */
+    int64_t groups = (N + NT_COLS - 1) / NT_COLS;
     for (int64_t i = lo; i < hi; i += NT_ROWS) {
         int R = (int)MIN(NT_ROWS, hi - i);
-        /* N split into groups of at most NT_COLS, as even as possible */
-        int64_t groups = (N + NT_COLS - 1) / NT_COLS;
         for (int64_t gi = 0, j = 0; gi < groups; gi++) {
-            int J = (int)((N - j + groups - gi - 1) / (groups - gi));
+            int J = even_share(N - j, groups - gi);
             /* the first column group prefetches the next rows (contiguous when lda == K) */
             const float *next = gi == 0 && lda == K && i + R < hi ? A + (i + R) * lda : NULL;
             nt_tile_any(R, J, K, A + i * lda, lda, B + j * ldb, ldb, next, out);
@@ -213,7 +222,7 @@ AVX2 static void tn_strip_avx2(int64_t n0, int64_t n1, int64_t M, int64_t K, con
         int64_t width = MIN(LANES, n1 - n);
         /* M split into groups of at most TN_GROUP, as even as possible */
         for (int64_t gi = 0, j = 0; gi < groups; gi++) {
-            int G = (int)((M - j + groups - gi - 1) / (groups - gi));
+            int G = even_share(M - j, groups - gi);
 #define TN_CASE(g)                                                                                                     \
     case g:                                                                                                            \
         tn_group(g, width, K, A + j, lda, B + n, ldb, acc + j * ldacc + n, ldacc);                                     \
@@ -235,6 +244,11 @@ static gboolean force_portable = FALSE;
 
 void blo__sgemm_skinny_force_portable(gboolean on) { force_portable = on; }
 
+typedef void (*nt_rows_fn)(int64_t lo, int64_t hi, int64_t N, int64_t K, float alpha, const float *A, int64_t lda,
+                           const float *B, int64_t ldb, float beta, float *C, int64_t ldc);
+typedef void (*tn_strip_fn)(int64_t n0, int64_t n1, int64_t M, int64_t K, const float *A, int64_t lda,
+                            const float *B, int64_t ldb, float *acc, int64_t ldacc);
+
 static gboolean have_avx2_fma(void)
 {
 #ifdef SKINNY_X86
@@ -247,36 +261,44 @@ static gboolean have_avx2_fma(void)
 #endif
 }
 
+static nt_rows_fn nt_rows_kernel(void)
+{
+#ifdef SKINNY_X86
+    if (have_avx2_fma())
+        return nt_rows_avx2;
+#endif
+    return nt_rows_generic;
+}
+
+static tn_strip_fn tn_strip_kernel(void)
+{
+#ifdef SKINNY_X86
+    if (have_avx2_fma())
+        return tn_strip_avx2;
+#endif
+    return tn_strip_generic;
+}
+
 /* ---- drivers ---------------------------------------------------------------- */
 
 static void skinny_nt(int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda, const float *B,
                       int64_t ldb, float beta, float *C, int64_t ldc)
 {
-    gboolean fast = have_avx2_fma();
-    int64_t blocks = (M + 63) / 64;
-    (void)fast;
+    nt_rows_fn rows = nt_rows_kernel();
+    int64_t blocks = (M + NT_BLOCK - 1) / NT_BLOCK;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static) if (M * N * K >= SKINNY_PARALLEL_WORK && !omp_in_parallel())
 #endif
-    for (int64_t b = 0; b < blocks; b++) {
-        int64_t lo = b * 64, hi = MIN(M, lo + 64);
-#ifdef SKINNY_X86
-        if (fast) {
-            nt_rows_avx2(lo, hi, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-            continue;
-        }
-#endif
-        nt_rows_generic(lo, hi, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-    }
+    for (int64_t b = 0; b < blocks; b++)
+        rows(b * NT_BLOCK, MIN(M, (b + 1) * NT_BLOCK), N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 static void skinny_tn(int64_t M, int64_t N, int64_t K, float alpha, const float *A, int64_t lda, const float *B,
                       int64_t ldb, float beta, float *C, int64_t ldc)
 {
     float *acc = g_new0(float, (size_t)(M * N));
-    gboolean fast = have_avx2_fma();
+    tn_strip_fn strip = tn_strip_kernel();
     int64_t parts = (N + TN_PART - 1) / TN_PART;
-    (void)fast;
 #ifdef _OPENMP
 #pragma omp parallel if (M * N * K >= SKINNY_PARALLEL_WORK && !omp_in_parallel())
 #endif
@@ -291,16 +313,8 @@ static void skinny_tn(int64_t M, int64_t N, int64_t K, float alpha, const float 
 #endif
         int64_t p_lo = parts * tid / nth, p_hi = parts * (tid + 1) / nth;
         int64_t n0 = p_lo * TN_PART, n1 = MIN(N, p_hi * TN_PART);
-        for (int64_t k0 = 0; k0 < K && n0 < n1; k0 += TN_KBLOCK) {
-            int64_t kn = MIN(TN_KBLOCK, K - k0);
-#ifdef SKINNY_X86
-            if (fast) {
-                tn_strip_avx2(n0, n1, M, kn, A + k0 * lda, lda, B + k0 * ldb, ldb, acc, N);
-                continue;
-            }
-#endif
-            tn_strip_generic(n0, n1, M, kn, A + k0 * lda, lda, B + k0 * ldb, ldb, acc, N);
-        }
+        for (int64_t k0 = 0; k0 < K && n0 < n1; k0 += TN_KBLOCK)
+            strip(n0, n1, M, MIN(TN_KBLOCK, K - k0), A + k0 * lda, lda, B + k0 * ldb, ldb, acc, N);
     }
     for (int64_t j = 0; j < M; j++)
         for (int64_t n = 0; n < N; n++)
