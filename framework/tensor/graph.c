@@ -13,10 +13,12 @@ typedef struct arena_block {
 
 struct blo_graph {
     arena_block *blocks;      /* newest first */
-    size_t total;             /* bytes of all blocks */
+    arena_block *spare;       /* emptied by a rewind, reused before any new block */
+    size_t total;             /* bytes of all blocks, spare ones included */
     GPtrArray *tape;          /* blo_tensor_node *, by id */
     GError *error;
     int no_grad;
+    uint64_t epoch;           /* resets so far: a mark from an older epoch is void */
 };
 
 static arena_block *block_new(size_t size)
@@ -55,6 +57,7 @@ void blo_graph_free(blo_graph *g)
     if (!g)
         return;
     blocks_free(g->blocks);
+    blocks_free(g->spare);
     g_ptr_array_free(g->tape, TRUE);
     g_clear_error(&g->error);
     g_free(g);
@@ -67,11 +70,14 @@ void blo_graph_reset(blo_graph *g)
     g_ptr_array_set_size(g->tape, 0);
     g_clear_error(&g->error);
     g->no_grad = 0;
-    if (g->blocks && g->blocks->next) {
+    g->epoch++;
+    if ((g->blocks && g->blocks->next) || g->spare) {
         /* Several blocks were needed: replace them by one that fits them all,
          * so the next step of the same computation allocates nothing. */
         size_t total = g->total;
         blocks_free(g->blocks);
+        blocks_free(g->spare);
+        g->spare = NULL;
         g->blocks = block_new(total);
         g->total = g->blocks ? total : 0;
     }
@@ -105,6 +111,42 @@ void blo_graph_pop_no_grad(blo_graph *g)
         g->no_grad--;
 }
 
+blo_graph_mark blo_graph_get_mark(const blo_graph *g)
+{
+    blo_graph_mark m = { 0, 0, NULL, 0 };
+    if (g) {
+        m.epoch = g->epoch;
+        m.tape_len = g->tape->len;
+        m.block = g->blocks;
+        m.used = g->blocks ? g->blocks->used : 0;
+    }
+    return m;
+}
+
+void blo_graph_rewind(blo_graph *g, blo_graph_mark m)
+{
+    if (!g)
+        return;
+    if (m.epoch != g->epoch || m.tape_len > g->tape->len) {   /* void: nothing of it is left */
+        blo_graph_reset(g);
+        return;
+    }
+    g_ptr_array_set_size(g->tape, m.tape_len);
+    g_clear_error(&g->error);
+    g->no_grad = 0;
+    /* blocks opened after the mark keep their memory as spares: the next
+     * pass over the same suffix finds them instead of calling malloc */
+    while (g->blocks && g->blocks != m.block) {
+        arena_block *b = g->blocks;
+        g->blocks = b->next;
+        b->used = 0;
+        b->next = g->spare;
+        g->spare = b;
+    }
+    if (g->blocks)
+        g->blocks->used = m.used;
+}
+
 size_t blo_graph_arena_bytes(const blo_graph *g)
 {
     return g ? g->total : 0;
@@ -116,6 +158,12 @@ void *blo__arena_alloc(blo_graph *g, size_t bytes)
     if (need == 0)
         need = ARENA_ALIGN;
     arena_block *b = g->blocks;
+    if ((!b || b->size - b->used < need) && g->spare && g->spare->size >= need) {
+        arena_block *nb = g->spare;
+        g->spare = nb->next;
+        nb->next = b;
+        g->blocks = b = nb;
+    }
     if (!b || b->size - b->used < need) {
         size_t size = MAX(need, ARENA_MIN_BLOCK);
         if (b)
