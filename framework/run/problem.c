@@ -2,8 +2,13 @@
  * nonsmooth part g, evaluated on a reusable autodiff graph with counted
  * gradient and Hessian-vector evaluations. */
 #include "problem_internal.h"
+#include "terms_cache.h"
 
 #include <math.h>
+
+/* Recordings of lower_terms kept: MEHA alternates between two points
+ * (y_k, reused by its y step, and theta_{k+1}, reused by the next theta step). */
+#define TERMS_SLOTS 2
 
 struct blo_problem {
     blo_object *objective;
@@ -15,6 +20,7 @@ struct blo_problem {
     int64_t grad_evals, hvp_evals;
     int64_t iteration;       /* for error messages; -1 if unknown */
     gboolean upper_ignores_x;
+    blo_terms_cache *terms_cache;   /* NULL unless the objective's lower_terms may be reused */
 };
 
 blo_problem *blo_problem_new(blo_object *objective, blo_ctx *ctx, int64_t dim_x, int64_t dim_y,
@@ -38,6 +44,13 @@ blo_problem *blo_problem_new(blo_object *objective, blo_ctx *ctx, int64_t dim_x,
                     blo_object_component(objective)->name);
         return NULL;
     }
+    if (BLO_VTABLE_HAS(vt, blo_objective_vtable, lower_combine) &&
+        (vt->lower_terms == NULL) != (vt->lower_combine == NULL)) {
+        g_set_error(error, BLO_ERROR, BLO_ERROR_INVALID_ARG,
+                    "problem: objective %s must give both lower_terms and lower_combine or neither",
+                    blo_object_component(objective)->name);
+        return NULL;
+    }
     blo_problem *p = g_new0(blo_problem, 1);
     p->objective = objective;
     p->vt = vt;
@@ -55,10 +68,28 @@ void blo_problem_free(blo_problem *p)
     if (!p)
         return;
     blo_graph_free(p->graph);
+    blo_terms_cache_free(p->terms_cache);
     g_free(p);
 }
 
 void blo_problem_set_upper_ignores_x(blo_problem *p, gboolean ignores) { p->upper_ignores_x = ignores; }
+
+gboolean blo_problem_set_reuse_lower_terms(blo_problem *p, gboolean reuse)
+{
+    blo_terms_cache_free(p->terms_cache);
+    p->terms_cache = NULL;
+    const blo_objective_vtable *vt = p->vt;
+    if (!reuse || !BLO_VTABLE_HAS(vt, blo_objective_vtable, lower_combine) || !vt->lower_terms ||
+        !vt->lower_combine)
+        return FALSE;
+    p->terms_cache = blo_terms_cache_new(p->dim_y, TERMS_SLOTS, vt->lower_terms, p->self);
+    return TRUE;
+}
+
+int64_t blo_problem_terms_reused(const blo_problem *p)
+{
+    return p->terms_cache ? blo_terms_cache_hits(p->terms_cache) : 0;
+}
 
 void blo_problem_reset_counters(blo_problem *p) { p->grad_evals = p->hvp_evals = 0; }
 
@@ -107,27 +138,36 @@ static void make_leaves(blo_problem *p, const float *x, const float *y, gboolean
     *ty = blo_leaf(p->graph, (float *)y, 1, &sy, grad_y);
 }
 
-/* w_u F + w_l f + w_n g as one scalar tensor on the graph (terms with weight 0 are not built). */
-static blo_tensor *build_sum(blo_problem *p, blo_tensor *tx, blo_tensor *ty, double wu, double wl, double wn,
-                             GError **error)
+/* One weighted term, or NULL for a weight of 0 or an absent part. */
+static blo_tensor *weighted(blo_tensor *t, double w)
 {
+    return w == 1 ? t : blo_mul_scalar(t, (float)w);
+}
+
+/* w_u F + w_l f + w_n g as one scalar tensor on ty's graph (terms with weight
+ * 0 are not built).  With `terms` (recorded lower_terms at ty) f is
+ * lower_combine(x, terms) instead of lower(x, y). */
+static blo_tensor *build_sum(blo_problem *p, blo_tensor *tx, blo_tensor *ty, blo_tensor *terms,
+                             double wu, double wl, double wn, GError **error)
+{
+    blo_graph *g = blo_tensor_graph(ty);
     blo_tensor *sum = NULL;
-    const struct { double w; blo_tensor *(*fn)(void *, blo_tensor *, blo_tensor *); } terms[] = {
-        { wu, p->vt->upper }, { wl, p->vt->lower }, { wn, p->vt->lower_nonsmooth },
-    };
-    for (size_t i = 0; i < G_N_ELEMENTS(terms); i++) {
-        if (terms[i].w == 0 || !terms[i].fn)
+    for (int i = 0; i < 3; i++) {
+        double w = i == 0 ? wu : i == 1 ? wl : wn;
+        if (w == 0 || (i == 2 && !p->vt->lower_nonsmooth))
             continue;
-        blo_tensor *t = terms[i].fn(p->self, tx, ty);
+        blo_tensor *t = i == 0 ? p->vt->upper(p->self, tx, ty)
+                      : i == 2 ? p->vt->lower_nonsmooth(p->self, tx, ty)
+                      : terms  ? p->vt->lower_combine(p->self, tx, terms)
+                               : p->vt->lower(p->self, tx, ty);
         if (!t)
             break;
-        if (terms[i].w != 1)
-            t = blo_mul_scalar(t, (float)terms[i].w);
+        t = weighted(t, w);
         sum = sum ? blo_add(sum, t) : t;
     }
     if (!sum)
-        sum = blo_scalar(p->graph, 0.0f);
-    if (!blo_graph_check(p->graph, error))
+        sum = blo_scalar(g, 0.0f);
+    if (!blo_graph_check(g, error))
         return NULL;
     if (sum->numel != 1) {
         g_set_error(error, BLO_ERROR, BLO_ERROR_SHAPE, "problem: objective %s returned %" G_GINT64_FORMAT
@@ -161,14 +201,24 @@ gboolean blo_problem_eval(blo_problem *p, const float *x, const float *y,
     /* only d/dx wanted and F ignores x: F adds nothing (MEHA's x step) */
     if (p->upper_ignores_x && gx && !gy && !value)
         w_upper = 0;
-    blo_graph_reset(p->graph);
-    if (!want_grad)
-        blo_graph_push_no_grad(p->graph);
-    blo_tensor *tx, *ty;
-    make_leaves(p, x, y, gx != NULL, gy != NULL, &tx, &ty);
-    blo_tensor *s = build_sum(p, tx, ty, w_upper, w_lower, w_nonsmooth, error);
-    if (!want_grad)
-        blo_graph_pop_no_grad(p->graph);
+    blo_tensor *tx, *ty, *terms = NULL, *s;
+    if (p->terms_cache && w_lower != 0 && want_grad) {
+        /* f's costly terms at this y: recorded once, reused while y is unchanged */
+        blo_graph *g = blo_terms_cache_get(p->terms_cache, y, &ty, &terms, error);
+        if (!g)
+            return FALSE;
+        int64_t sx = p->dim_x;
+        tx = blo_leaf(g, (float *)x, 1, &sx, gx != NULL);
+        s = build_sum(p, tx, ty, terms, w_upper, w_lower, w_nonsmooth, error);
+    } else {
+        blo_graph_reset(p->graph);
+        if (!want_grad)
+            blo_graph_push_no_grad(p->graph);
+        make_leaves(p, x, y, gx != NULL, gy != NULL, &tx, &ty);
+        s = build_sum(p, tx, ty, NULL, w_upper, w_lower, w_nonsmooth, error);
+        if (!want_grad)
+            blo_graph_pop_no_grad(p->graph);
+    }
     if (!s)
         return FALSE;
     double v = s->data[0];
@@ -178,12 +228,18 @@ gboolean blo_problem_eval(blo_problem *p, const float *x, const float *y,
         *value = v;
     if (!want_grad)
         return TRUE;
-    blo_tensor *wrt[2] = { tx, ty }, *grads[2] = { NULL, NULL };
-    if (!blo_grad(s, wrt, 2, grads, FALSE, error))
+    /* only the wanted leaves: a cached y is differentiable even when gy is not asked for */
+    blo_tensor *wrt[2], *grads[2] = { NULL, NULL };
+    int n_wrt = 0;
+    if (gx)
+        wrt[n_wrt++] = tx;
+    if (gy)
+        wrt[n_wrt++] = ty;
+    if (!blo_grad(s, wrt, n_wrt, grads, FALSE, error))
         return FALSE;
     p->grad_evals++;
-    return copy_grad(p, grads[0], gx, p->dim_x, name, error) &&
-           copy_grad(p, grads[1], gy, p->dim_y, name, error);
+    return copy_grad(p, gx ? grads[0] : NULL, gx, p->dim_x, name, error) &&
+           copy_grad(p, gy ? grads[n_wrt - 1] : NULL, gy, p->dim_y, name, error);
 }
 
 gboolean blo_problem_upper(blo_problem *p, const float *x, const float *y,
@@ -220,7 +276,7 @@ gboolean blo_problem_hvp(blo_problem *p, const float *x, const float *y, const f
     blo_graph_reset(p->graph);
     blo_tensor *tx, *ty;
     make_leaves(p, x, y, TRUE, TRUE, &tx, &ty);
-    blo_tensor *s = build_sum(p, tx, ty, w_upper, w_lower, 0, error);
+    blo_tensor *s = build_sum(p, tx, ty, NULL, w_upper, w_lower, 0, error);
     if (!s)
         return FALSE;
     int64_t sy = p->dim_y;

@@ -23,6 +23,13 @@ void         blo_problem_set_counters(blo_problem *p, int64_t grad_evals, int64_
  * requests for x alone leave F out. */
 void         blo_problem_set_upper_ignores_x(blo_problem *p, gboolean ignores);
 
+/* Reuse recorded lower_terms per distinct y (blo_problem_setup.lower_terms_pure;
+ * off by default).  TRUE when reuse is now on: the objective must give
+ * lower_terms and lower_combine. */
+gboolean     blo_problem_set_reuse_lower_terms(blo_problem *p, gboolean reuse);
+/* Evaluations that reused recorded terms so far (0 when reuse is off). */
+int64_t      blo_problem_terms_reused(const blo_problem *p);
+
 /* The run's current iteration, named in NaN/Inf errors (-1: unknown, the default). */
 void         blo_problem_set_iteration(blo_problem *p, int64_t iteration);
 

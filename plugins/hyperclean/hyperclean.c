@@ -48,6 +48,9 @@ static gboolean hc_setup(void *self, blo_problem_setup *ps, GError **error)
     ps->dim_x = s[0]->n;
     ps->dim_y = p->core.dim_y;
     ps->upper_ignores_x = TRUE;   /* F = validation CE of y */
+    /* the train CE may be reused for an equal y when the learner's forward is pure */
+    ps->lower_terms_pure = BLO_VTABLE_HAS(lvt, blo_learner_vtable, forward_is_pure) && lvt->forward_is_pure &&
+                           lvt->forward_is_pure(p->core.lself);
     return TRUE;
 }
 
@@ -66,6 +69,16 @@ static blo_tensor *hc_upper(void *self, blo_tensor *x, blo_tensor *y)
 static blo_tensor *hc_lower(void *self, blo_tensor *x, blo_tensor *y)
 {
     return hyperclean_lower(&((hyperclean_plugin *)self)->core, x, y);
+}
+
+static blo_tensor *hc_lower_terms(void *self, blo_tensor *y)
+{
+    return hyperclean_lower_terms(&((hyperclean_plugin *)self)->core, y);
+}
+
+static blo_tensor *hc_lower_combine(void *self, blo_tensor *x, blo_tensor *terms)
+{
+    return hyperclean_lower_combine(&((hyperclean_plugin *)self)->core, x, terms);
 }
 
 static gboolean hc_evaluate(void *self, const float *x, const float *y, blo_metrics *m, GError **error)
@@ -107,6 +120,8 @@ static const blo_objective_vtable hyperclean_vtable = {
     .init = hc_init,
     .upper = hc_upper,
     .lower = hc_lower,
+    .lower_terms = hc_lower_terms,
+    .lower_combine = hc_lower_combine,
     .evaluate = hc_evaluate,
     .destroy = hc_destroy,
 };

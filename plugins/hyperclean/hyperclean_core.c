@@ -53,11 +53,20 @@ static blo_tensor *split_input(const blo_split *s, int64_t n, blo_tensor *like)
     return blo_leaf(blo_tensor_graph(like), (float *)s->x, s->x_ndim, shape, FALSE);
 }
 
-blo_tensor *hyperclean_lower(hyperclean *hc, blo_tensor *x, blo_tensor *y)
+blo_tensor *hyperclean_lower_terms(hyperclean *hc, blo_tensor *y)
 {
     blo_tensor *logits = hc->lvt->forward(hc->lself, y, split_input(hc->train, hc->train->n, y), TRUE);
-    blo_tensor *ce = blo_cross_entropy_each(logits, hc->train->labels, -1);   /* [n_train] */
+    return blo_cross_entropy_each(logits, hc->train->labels, -1);   /* [n_train] */
+}
+
+blo_tensor *hyperclean_lower_combine(hyperclean *hc, blo_tensor *x, blo_tensor *ce)
+{
     return blo_mean_all(blo_mul(blo_sigmoid(x), ce));
+}
+
+blo_tensor *hyperclean_lower(hyperclean *hc, blo_tensor *x, blo_tensor *y)
+{
+    return hyperclean_lower_combine(hc, x, hyperclean_lower_terms(hc, y));
 }
 
 blo_tensor *hyperclean_upper(hyperclean *hc, blo_tensor *x, blo_tensor *y)

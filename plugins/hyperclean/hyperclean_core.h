@@ -22,6 +22,10 @@ gboolean    hyperclean_bind(hyperclean *hc, const blo_split *train, const blo_sp
                             const blo_split *test, const blo_learner_vtable *lvt, void *lself,
                             GError **error);
 blo_tensor *hyperclean_lower(hyperclean *hc, blo_tensor *x, blo_tensor *y);
+/* hyperclean_lower split for reuse: the per-sample CE of model y on the train
+ * split [n_train], and their sigmoid(x)-weighted mean. */
+blo_tensor *hyperclean_lower_terms(hyperclean *hc, blo_tensor *y);
+blo_tensor *hyperclean_lower_combine(hyperclean *hc, blo_tensor *x, blo_tensor *ce);
 blo_tensor *hyperclean_upper(hyperclean *hc, blo_tensor *x, blo_tensor *y);
 
 #endif

@@ -181,3 +181,9 @@ void seq_destroy(void *self)
 {
     g_free(self);
 }
+
+gboolean seq_forward_is_pure(void *self)
+{
+    (void)self;   /* no layer kind of seq_model is random or keeps running statistics */
+    return TRUE;
+}

@@ -42,12 +42,15 @@ int64_t     seq_setup(void *self, int in_ndim, const int64_t *in_shape, int64_t 
 void        seq_init_params(void *self, float *y, blo_rng *rng);
 blo_tensor *seq_forward(void *self, blo_tensor *y, blo_tensor *input, gboolean training);
 void        seq_destroy(void *self);
+/* Dense, convolution, ReLU and max-pool layers only: always TRUE. */
+gboolean    seq_forward_is_pure(void *self);
 
 /* Parse the `init` parameter word. */
 seq_init    seq_init_from_name(const char *name);
 
 #define SEQ_LEARNER_VTABLE(create_fn) { \
     .struct_size = sizeof(blo_learner_vtable), .create = (create_fn), .setup = seq_setup, \
-    .init = seq_init_params, .forward = seq_forward, .destroy = seq_destroy }
+    .init = seq_init_params, .forward = seq_forward, .destroy = seq_destroy, \
+    .forward_is_pure = seq_forward_is_pure }
 
 #endif

@@ -13,7 +13,7 @@ static blo_registry *shared_registry(void)
     return reg;
 }
 
-blo_run *runner_run(const char *text, gboolean is_file, GError **error)
+blo_run *runner_new(const char *text, gboolean is_file, GError **error)
 {
     blo_registry *reg = shared_registry();
     blo_pipeline *p = is_file ? blo_pipeline_parse_file(text, error) : blo_pipeline_parse(text, error);
@@ -24,9 +24,11 @@ blo_run *runner_run(const char *text, gboolean is_file, GError **error)
         return NULL;
     }
     blo_run_options opts = { .seed = 1, .threads = 2 };
-    blo_run *run = blo_run_new(p, &opts, error);
-    if (!run)
-        return NULL;
+    return blo_run_new(p, &opts, error);
+}
+
+blo_run *runner_execute(blo_run *run, GError **error)
+{
     blo_run_status st = blo_run_execute(run, error);
     if (st != BLO_RUN_COMPLETED) {
         if (error && !*error)
@@ -35,6 +37,12 @@ blo_run *runner_run(const char *text, gboolean is_file, GError **error)
         return NULL;
     }
     return run;
+}
+
+blo_run *runner_run(const char *text, gboolean is_file, GError **error)
+{
+    blo_run *run = runner_new(text, is_file, error);
+    return run ? runner_execute(run, error) : NULL;
 }
 
 blo_run *runner_run_fmt(GError **error, const char *fmt, ...)

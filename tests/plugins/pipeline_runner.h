@@ -10,6 +10,9 @@
  * with seed 1 on 2 threads.  Returns the finished run (blo_run_free), or NULL
  * with error set when any stage fails. */
 blo_run *runner_run(const char *text, gboolean is_file, GError **error);
+/* runner_run in two stages: assembled, then executed (freed on failure). */
+blo_run *runner_new(const char *text, gboolean is_file, GError **error);
+blo_run *runner_execute(blo_run *run, GError **error);
 /* runner_run on printf-formatted pipeline text. */
 blo_run *runner_run_fmt(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 /* A metric of a finished run; fails the test when absent. */

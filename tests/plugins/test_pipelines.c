@@ -1,11 +1,13 @@
 /* The data plugins assembled by the run engine on a full-size generated
  * Fashion-MNIST fixture (60000 + 10000 items whose class is a bright row). */
 #include <criterion/criterion.h>
+#include <math.h>
 #include <string.h>
 
 #include "fmnist_data.h"
 #include "idx_fixture.h"
 #include "pipeline_runner.h"
+#include "run/problem_internal.h"
 
 static char *dir;
 
@@ -67,6 +69,62 @@ Test(pipelines, hyperclean_reports_cleaning_scores)
     cr_expect(holdout >= 0 && holdout <= 1 && test >= 0 && test <= 1);
     cr_expect_gt(runner_metric(run, "F"), 0.0);
     blo_run_free(run);
+}
+
+/* objective:hyperclean lets the framework reuse the recorded train-split
+ * losses per distinct y (lower_terms): MEHA reuses them twice per iteration
+ * (its y step, and the next theta step), and the run ends where a run
+ * without reuse ends.  Not bit for bit: in MEHA's y step the gradients of F
+ * and f reach y in the other order (F's graph now follows the recorded
+ * terms), a last-bit difference; stale terms would differ by far more. */
+static double max_abs_diff(const float *a, const float *b, size_t n, double *b_max)
+{
+    double d = 0, m = 0;
+    for (size_t i = 0; i < n; i++) {
+        d = fmax(d, fabs((double)a[i] - b[i]));
+        m = fmax(m, fabs((double)b[i]));
+    }
+    *b_max = m;
+    return d;
+}
+
+static blo_run *meha_mlp_run(gboolean reuse, int64_t steps)
+{
+    GError *err = NULL;
+    char *text = g_strdup_printf("dataset:fashion-mnist root=%s n_train=600 n_val=300 n_test=200 corrupt=0.5 "
+                                 "! learner:mlp hidden=16 ! objective:hyperclean ! solver:meha steps=%" G_GINT64_FORMAT
+                                 " eta=0.1 gamma_inv=0.2 alpha=1000 beta=0.1 trace_every=0", dir, steps);
+    blo_run *run = runner_new(text, FALSE, &err);
+    g_free(text);
+    cr_assert_not_null(run, "%s", err ? err->message : "");
+    blo_problem *p = blo_run_problem(run, &err);
+    cr_assert_not_null(p, "%s", err ? err->message : "");
+    if (!reuse)
+        cr_assert_not(blo_problem_set_reuse_lower_terms(p, FALSE));
+    run = runner_execute(run, &err);
+    cr_assert_not_null(run, "%s", err ? err->message : "");
+    return run;
+}
+
+Test(pipelines, meha_hyperclean_reuses_lower_terms_with_the_same_result)
+{
+    enum { STEPS = 20 };
+    blo_run *with = meha_mlp_run(TRUE, STEPS), *without = meha_mlp_run(FALSE, STEPS);
+    blo_problem *pw = blo_run_problem(with, NULL), *po = blo_run_problem(without, NULL);
+    cr_expect_eq(blo_problem_terms_reused(pw), 2 * STEPS, "reused %ld times", (long)blo_problem_terms_reused(pw));
+    cr_expect_eq(blo_problem_terms_reused(po), 0);
+    cr_expect_eq(blo_problem_grad_evals(pw), 4 * STEPS, "still four reverse passes per iteration");
+    cr_expect_eq(blo_problem_grad_evals(po), 4 * STEPS);
+    double xmax, ymax;
+    size_t nx = (size_t)blo_run_dim_x(with), ny = (size_t)blo_run_dim_y(with);
+    cr_assert_eq(nx, 600);
+    double dx = max_abs_diff(blo_run_x(with), blo_run_x(without), nx, &xmax);
+    double dy = max_abs_diff(blo_run_y(with), blo_run_y(without), ny, &ymax);
+    cr_expect_gt(xmax, 0.01, "x moved (max |x| %g)", xmax);
+    cr_expect_leq(dx, 1e-5 * xmax, "x: max difference %g of max |x| %g", dx, xmax);
+    cr_expect_leq(dy, 1e-5 * ymax, "y: max difference %g of max |y| %g", dy, ymax);
+    blo_run_free(with);
+    blo_run_free(without);
 }
 
 static void expect_error(int code, const char *needle, const char *fmt, ...) G_GNUC_PRINTF(3, 4);

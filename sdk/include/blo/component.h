@@ -135,6 +135,10 @@ typedef struct blo_learner_vtable {
      * training selects dropout / batch-norm batch statistics. */
     blo_tensor *(*forward)(void *self, blo_tensor *y, blo_tensor *input, gboolean training);
     void (*destroy)(void *self);
+    /* Optional (NULL: no): TRUE when forward() is a pure function of y and
+     * input, in training mode too (no dropout, no running statistics), so a
+     * recorded forward may be reused for an equal y. */
+    gboolean (*forward_is_pure)(void *self);
 } blo_learner_vtable;
 
 /* ======================================================================
@@ -153,6 +157,9 @@ typedef struct blo_problem_setup {
      * validation loss of the model y).  Requests for the gradient w.r.t. x
      * alone then skip building F, whose x-gradient is zero. */
     gboolean upper_ignores_x;
+    /* Optional: TRUE when the objective's lower_terms(y) is a pure function
+     * of y (see blo_objective_vtable), so the framework may reuse it. */
+    gboolean lower_terms_pure;
 } blo_problem_setup;
 
 typedef struct blo_objective_vtable {
@@ -176,7 +183,24 @@ typedef struct blo_objective_vtable {
     /* Metrics of a point, e.g. x_rel_error, y_rel_error, F, test_accuracy. */
     gboolean (*evaluate)(void *self, const float *x, const float *y, blo_metrics *m, GError **error);
     void (*destroy)(void *self);
+    /* Optional, both or neither: the lower loss split as
+     *   lower(x, y) == lower_combine(x, lower_terms(y)),
+     * lower_terms being the costly part that depends on y alone (e.g. the
+     * per-sample losses of the model y on the training split) and
+     * lower_combine the cheap part that brings in x (e.g. their weighted mean).
+     * When setup also declares lower_terms_pure, the framework records the
+     * terms once per distinct y and reuses that recording, forward and
+     * backward, while y is unchanged (MEHA asks for f at (x_k, y_k) and then
+     * at (x_{k+1}, y_k)); lower() is still used everywhere else. */
+    blo_tensor *(*lower_terms)(void *self, blo_tensor *y);
+    blo_tensor *(*lower_combine)(void *self, blo_tensor *x, blo_tensor *terms);
 } blo_objective_vtable;
+
+/* TRUE when vtable *vt (any kind) is recent enough to have member `field`:
+ * optional members added at the end are read only when this holds, so
+ * plugins built against an older SDK keep working. */
+#define BLO_VTABLE_HAS(vt, type, field) \
+    ((vt)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
 
 /* ======================================================================
  * The bi-level problem as a solver sees it (framework-implemented).
