@@ -8,7 +8,9 @@ Exit 77 (skipped) without torch or without the Fashion-MNIST files.
 
 Same IDX files, same sizes (5000/5000/10000, rho = 0.5), same settings, same
 iteration count, same four gradient evaluations per iteration in the paper
-form (solver:meha's header comment).  The split is drawn with numpy's seeded
+form (solver:meha's header comment).  blo reuses the recorded forward pass
+where MEHA evaluates f at the same model point twice (plugins/meha/README.md);
+PyTorch's loop recomputes it, as the straightforward autograd code does.  The split is drawn with numpy's seeded
 permutation, not blo's RNG: which items are drawn does not change the cost.
 blo's time is solver_s / iterations from results.json (data loading and the
 final evaluation excluded), PyTorch's is the loop alone; the F trace is off on
