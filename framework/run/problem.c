@@ -44,7 +44,7 @@ blo_problem *blo_problem_new(blo_object *objective, blo_ctx *ctx, int64_t dim_x,
                     blo_object_component(objective)->name);
         return NULL;
     }
-    if (BLO_VTABLE_HAS(vt, blo_objective_vtable, lower_combine) &&
+    if (BLO_STRUCT_HAS(vt, blo_objective_vtable, lower_combine) &&
         (vt->lower_terms == NULL) != (vt->lower_combine == NULL)) {
         g_set_error(error, BLO_ERROR, BLO_ERROR_INVALID_ARG,
                     "problem: objective %s must give both lower_terms and lower_combine or neither",
@@ -79,7 +79,7 @@ gboolean blo_problem_set_reuse_lower_terms(blo_problem *p, gboolean reuse)
     blo_terms_cache_free(p->terms_cache);
     p->terms_cache = NULL;
     const blo_objective_vtable *vt = p->vt;
-    if (!reuse || !BLO_VTABLE_HAS(vt, blo_objective_vtable, lower_combine) || !vt->lower_terms ||
+    if (!reuse || !BLO_STRUCT_HAS(vt, blo_objective_vtable, lower_combine) || !vt->lower_terms ||
         !vt->lower_combine)
         return FALSE;
     p->terms_cache = blo_terms_cache_new(p->dim_y, TERMS_SLOTS, vt->lower_terms, p->self);
@@ -138,19 +138,18 @@ static void make_leaves(blo_problem *p, const float *x, const float *y, gboolean
     *ty = blo_leaf(p->graph, (float *)y, 1, &sy, grad_y);
 }
 
-/* One weighted term, or NULL for a weight of 0 or an absent part. */
+/* w t, without an op for w = 1. */
 static blo_tensor *weighted(blo_tensor *t, double w)
 {
     return w == 1 ? t : blo_mul_scalar(t, (float)w);
 }
 
-/* w_u F + w_l f + w_n g as one scalar tensor on ty's graph (terms with weight
- * 0 are not built).  With `terms` (recorded lower_terms at ty) f is
- * lower_combine(x, terms) instead of lower(x, y). */
-static blo_tensor *build_sum(blo_problem *p, blo_tensor *tx, blo_tensor *ty, blo_tensor *terms,
+/* w_u F + w_l f + w_n g as one scalar tensor on g, which holds tx and ty
+ * (terms with weight 0 are not built).  With `terms` (recorded lower_terms at
+ * ty) f is lower_combine(x, terms) instead of lower(x, y). */
+static blo_tensor *build_sum(blo_problem *p, blo_graph *g, blo_tensor *tx, blo_tensor *ty, blo_tensor *terms,
                              double wu, double wl, double wn, GError **error)
 {
-    blo_graph *g = blo_tensor_graph(ty);
     blo_tensor *sum = NULL;
     for (int i = 0; i < 3; i++) {
         double w = i == 0 ? wu : i == 1 ? wl : wn;
@@ -209,13 +208,13 @@ gboolean blo_problem_eval(blo_problem *p, const float *x, const float *y,
             return FALSE;
         int64_t sx = p->dim_x;
         tx = blo_leaf(g, (float *)x, 1, &sx, gx != NULL);
-        s = build_sum(p, tx, ty, terms, w_upper, w_lower, w_nonsmooth, error);
+        s = build_sum(p, g, tx, ty, terms, w_upper, w_lower, w_nonsmooth, error);
     } else {
         blo_graph_reset(p->graph);
         if (!want_grad)
             blo_graph_push_no_grad(p->graph);
         make_leaves(p, x, y, gx != NULL, gy != NULL, &tx, &ty);
-        s = build_sum(p, tx, ty, NULL, w_upper, w_lower, w_nonsmooth, error);
+        s = build_sum(p, p->graph, tx, ty, NULL, w_upper, w_lower, w_nonsmooth, error);
         if (!want_grad)
             blo_graph_pop_no_grad(p->graph);
     }
@@ -276,7 +275,7 @@ gboolean blo_problem_hvp(blo_problem *p, const float *x, const float *y, const f
     blo_graph_reset(p->graph);
     blo_tensor *tx, *ty;
     make_leaves(p, x, y, TRUE, TRUE, &tx, &ty);
-    blo_tensor *s = build_sum(p, tx, ty, NULL, w_upper, w_lower, 0, error);
+    blo_tensor *s = build_sum(p, p->graph, tx, ty, NULL, w_upper, w_lower, 0, error);
     if (!s)
         return FALSE;
     int64_t sy = p->dim_y;

@@ -130,7 +130,7 @@ static gboolean setup_objective(blo_run *run, int64_t learner_params, GError **e
     run->dim_y = ps.dim_y;
     run->upper_ignores_x = ps.upper_ignores_x;
     run->lower_terms_pure = ps.lower_terms_pure;
-    if (ps.lower_terms_pure && !(BLO_VTABLE_HAS(vt, blo_objective_vtable, lower_combine) && vt->lower_terms)) {
+    if (ps.lower_terms_pure && !(BLO_STRUCT_HAS(vt, blo_objective_vtable, lower_combine) && vt->lower_terms)) {
         g_set_error(error, BLO_ERROR, BLO_ERROR_INVALID_ARG,
                     "objective:%s declared lower_terms_pure but gives no lower_terms / lower_combine", name);
         return FALSE;

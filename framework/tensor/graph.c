@@ -2,6 +2,26 @@
 #include "internal.h"
 #include <stdlib.h>
 
+/* Under AddressSanitizer the free part of the arena is poisoned, so a read
+ * of memory dropped by a reset or a rewind is reported, not silently served
+ * from the next tensor. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BLO_ARENA_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define BLO_ARENA_ASAN 1
+#endif
+#ifdef BLO_ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define ARENA_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define ARENA_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define ARENA_POISON(p, n) ((void)(p), (void)(n))
+#define ARENA_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 #define ARENA_ALIGN 64
 #define ARENA_MIN_BLOCK ((size_t)1 << 20)
 
@@ -18,7 +38,8 @@ struct blo_graph {
     GPtrArray *tape;          /* blo_tensor_node *, by id */
     GError *error;
     int no_grad;
-    uint64_t epoch;           /* resets so far: a mark from an older epoch is void */
+    GArray *marks;            /* uint64_t serials of the live marks, oldest first */
+    uint64_t last_serial;
 };
 
 static arena_block *block_new(size_t size)
@@ -32,6 +53,7 @@ static arena_block *block_new(size_t size)
         return NULL;
     }
     b->size = size;
+    ARENA_POISON(b->mem, b->size);
     return b;
 }
 
@@ -39,6 +61,7 @@ static void blocks_free(arena_block *b)
 {
     while (b) {
         arena_block *next = b->next;
+        ARENA_UNPOISON(b->mem, b->size);
         free(b->mem);
         g_free(b);
         b = next;
@@ -49,6 +72,7 @@ blo_graph *blo_graph_new(void)
 {
     blo_graph *g = g_new0(blo_graph, 1);
     g->tape = g_ptr_array_sized_new(256);
+    g->marks = g_array_new(FALSE, FALSE, sizeof(uint64_t));
     return g;
 }
 
@@ -59,6 +83,7 @@ void blo_graph_free(blo_graph *g)
     blocks_free(g->blocks);
     blocks_free(g->spare);
     g_ptr_array_free(g->tape, TRUE);
+    g_array_free(g->marks, TRUE);
     g_clear_error(&g->error);
     g_free(g);
 }
@@ -70,7 +95,7 @@ void blo_graph_reset(blo_graph *g)
     g_ptr_array_set_size(g->tape, 0);
     g_clear_error(&g->error);
     g->no_grad = 0;
-    g->epoch++;
+    g_array_set_size(g->marks, 0);
     if ((g->blocks && g->blocks->next) || g->spare) {
         /* Several blocks were needed: replace them by one that fits them all,
          * so the next step of the same computation allocates nothing. */
@@ -81,8 +106,10 @@ void blo_graph_reset(blo_graph *g)
         g->blocks = block_new(total);
         g->total = g->blocks ? total : 0;
     }
-    if (g->blocks)
+    if (g->blocks) {
         g->blocks->used = 0;
+        ARENA_POISON(g->blocks->mem, g->blocks->size);
+    }
 }
 
 const GError *blo_graph_error(const blo_graph *g)
@@ -111,12 +138,15 @@ void blo_graph_pop_no_grad(blo_graph *g)
         g->no_grad--;
 }
 
-blo_graph_mark blo_graph_get_mark(const blo_graph *g)
+blo_graph_mark blo_graph_get_mark(blo_graph *g)
 {
-    blo_graph_mark m = { 0, 0, NULL, 0 };
+    blo_graph_mark m = { 0 };
     if (g) {
-        m.epoch = g->epoch;
+        m.graph = g;
+        m.serial = ++g->last_serial;
+        g_array_append_val(g->marks, m.serial);
         m.tape_len = g->tape->len;
+        m.had_error = g->error != NULL;
         m.block = g->blocks;
         m.used = g->blocks ? g->blocks->used : 0;
     }
@@ -127,24 +157,36 @@ void blo_graph_rewind(blo_graph *g, blo_graph_mark m)
 {
     if (!g)
         return;
-    if (m.epoch != g->epoch || m.tape_len > g->tape->len) {   /* void: nothing of it is left */
+    /* only a live mark of this graph: one dropped by a reset, by a rewind to
+     * an older mark, or of another graph resets instead */
+    guint live = g->marks->len;
+    while (live > 0 && g_array_index(g->marks, uint64_t, live - 1) != m.serial)
+        live--;
+    if (m.graph != g || live == 0 || m.tape_len > g->tape->len) {
         blo_graph_reset(g);
         return;
     }
+    g_array_set_size(g->marks, live);
     g_ptr_array_set_size(g->tape, m.tape_len);
-    g_clear_error(&g->error);
+    if (!m.had_error)
+        g_clear_error(&g->error);
     g->no_grad = 0;
     /* blocks opened after the mark keep their memory as spares: the next
-     * pass over the same suffix finds them instead of calling malloc */
+     * pass over the same suffix finds them instead of calling malloc.  A live
+     * mark's block is still on the list (blocks only leave it by a reset or
+     * by a rewind to an older mark, and both void this one). */
     while (g->blocks && g->blocks != m.block) {
         arena_block *b = g->blocks;
         g->blocks = b->next;
         b->used = 0;
+        ARENA_POISON(b->mem, b->size);
         b->next = g->spare;
         g->spare = b;
     }
-    if (g->blocks)
+    if (g->blocks) {
         g->blocks->used = m.used;
+        ARENA_POISON(g->blocks->mem + m.used, g->blocks->size - m.used);
+    }
 }
 
 size_t blo_graph_arena_bytes(const blo_graph *g)
@@ -178,6 +220,7 @@ void *blo__arena_alloc(blo_graph *g, size_t bytes)
     }
     void *p = b->mem + b->used;
     b->used += need;
+    ARENA_UNPOISON(p, need);
     return p;
 }
 

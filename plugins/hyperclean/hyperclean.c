@@ -47,10 +47,13 @@ static gboolean hc_setup(void *self, blo_problem_setup *ps, GError **error)
     p->learner = ps->learner;
     ps->dim_x = s[0]->n;
     ps->dim_y = p->core.dim_y;
-    ps->upper_ignores_x = TRUE;   /* F = validation CE of y */
+    /* optional declarations, written only when the host's struct has them */
+    if (BLO_STRUCT_HAS(ps, blo_problem_setup, upper_ignores_x))
+        ps->upper_ignores_x = TRUE;   /* F = validation CE of y */
     /* the train CE may be reused for an equal y when the learner's forward is pure */
-    ps->lower_terms_pure = BLO_VTABLE_HAS(lvt, blo_learner_vtable, forward_is_pure) && lvt->forward_is_pure &&
-                           lvt->forward_is_pure(p->core.lself);
+    if (BLO_STRUCT_HAS(ps, blo_problem_setup, lower_terms_pure))
+        ps->lower_terms_pure = BLO_STRUCT_HAS(lvt, blo_learner_vtable, forward_is_pure) &&
+                               lvt->forward_is_pure && lvt->forward_is_pure(p->core.lself);
     return TRUE;
 }
 

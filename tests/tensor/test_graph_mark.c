@@ -2,6 +2,7 @@
  * several backward passes gives exactly the gradients of fresh graphs;
  * rewinds reuse their memory, clear errors, and a mark dies with a reset. */
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <string.h>
 #include <blo/blo.h>
 
@@ -152,3 +153,75 @@ Test(graph_mark, a_reset_voids_the_mark)
     cr_expect_eq(blo_graph_get_mark(g).tape_len, 0, "rewinding to a void mark resets the graph");
     blo_graph_free(g);
 }
+
+Test(graph_mark, marks_nest_and_dropped_or_foreign_marks_reset)
+{
+    blo_tensor *t, *losses;
+    blo_graph_mark m1;
+    blo_graph *g = recorded_prefix(&t, &losses, &m1);
+    blo_full(g, BLO_SHAPE(768, 1024), 1.0f);          /* a new block after m1 */
+    blo_graph_mark m2 = blo_graph_get_mark(g);
+    blo_graph_rewind(g, m1);                          /* drops m2 */
+    blo_tensor *again = blo_mean_all(losses);         /* the tape grows past m2 again */
+    blo_full(g, BLO_SHAPE(16), 0.0f);
+    cr_assert_not_null(again);
+    cr_assert_geq(blo_graph_get_mark(g).tape_len, m2.tape_len);
+    blo_graph_rewind(g, m2);
+    cr_expect_eq(blo_graph_get_mark(g).tape_len, 0, "a mark dropped by an older rewind resets the graph");
+
+    blo_graph *other = blo_graph_new();
+    t = blo_leaf(g, theta, BLO_SHAPE(NP), TRUE);
+    losses = per_sample_losses(g, t);
+    blo_graph_mark mg = blo_graph_get_mark(g);
+    blo_graph_mark mo = blo_graph_get_mark(other);
+    blo_graph_rewind(g, mo);
+    cr_expect_eq(blo_graph_get_mark(g).tape_len, 0, "another graph's mark resets the graph");
+    blo_graph_rewind(g, mg);                          /* dropped by that reset */
+    cr_expect_eq(blo_graph_get_mark(g).tape_len, 0);
+    blo_graph_free(other);
+    blo_graph_free(g);
+}
+
+Test(graph_mark, an_error_before_the_mark_survives_the_rewind)
+{
+    data_init();
+    blo_graph *g = blo_graph_new();
+    blo_tensor *x = blo_leaf(g, X, BLO_SHAPE(N, I), FALSE);
+    cr_assert_null(blo_add(x, blo_zeros(g, BLO_SHAPE(N + 1, I))));
+    blo_graph_mark m = blo_graph_get_mark(g);
+    blo_graph_rewind(g, m);
+    cr_expect_not_null(blo_graph_error(g), "the prefix is broken: its error must stay");
+    blo_graph_free(g);
+}
+
+/* In the sanitizer build dropped arena memory is poisoned: reading a tensor
+ * after the rewind that dropped it is reported (and aborts the test's process). */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TEST_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define TEST_ASAN 1
+#endif
+#ifdef TEST_ASAN
+const char *__asan_default_options(void);
+const char *__asan_default_options(void) { return "abort_on_error=1"; }
+
+Test(graph_mark, asan_reports_a_tensor_used_after_its_rewind, .signal = SIGABRT)
+{
+    blo_graph *g = blo_graph_new();
+    blo_graph_mark m = blo_graph_get_mark(g);
+    blo_tensor *t = blo_full(g, BLO_SHAPE(16), 1.0f);
+    float *data = t->data;
+    blo_graph_rewind(g, m);
+    volatile float v = data[3];   /* poisoned: ASan aborts here */
+    (void)v;
+    blo_graph_free(g);
+}
+#else
+Test(graph_mark, asan_reports_a_tensor_used_after_its_rewind)
+{
+    cr_skip_test("needs the AddressSanitizer build (build-asan) to see poisoned arena memory");
+}
+#endif

@@ -196,11 +196,12 @@ typedef struct blo_objective_vtable {
     blo_tensor *(*lower_combine)(void *self, blo_tensor *x, blo_tensor *terms);
 } blo_objective_vtable;
 
-/* TRUE when vtable *vt (any kind) is recent enough to have member `field`:
- * optional members added at the end are read only when this holds, so
- * plugins built against an older SDK keep working. */
-#define BLO_VTABLE_HAS(vt, type, field) \
-    ((vt)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
+/* TRUE when *ps, any struct starting with struct_size (a vtable, or the
+ * host's blo_problem_setup), is recent enough to have member `field`.
+ * Members added at the end are read, or written, only when this holds, so
+ * plugins and hosts built against different minor SDK versions work together. */
+#define BLO_STRUCT_HAS(ps, type, field) \
+    ((ps)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
 
 /* ======================================================================
  * The bi-level problem as a solver sees it (framework-implemented).

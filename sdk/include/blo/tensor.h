@@ -71,16 +71,20 @@ void        blo_graph_pop_no_grad(blo_graph *g);
  * blo_graph_get_mark() returned m and keeps those made before, with their
  * tape, so one recorded prefix (a forward pass) can serve several suffixes
  * (backward passes with different seeds), each computed and then dropped.
- * It also clears the sticky error and no-grad scopes.  A mark is void after
- * blo_graph_reset() (rewinding to it then resets the graph) and marks nest
- * like a stack: rewinding to m voids the marks taken after m. */
+ * It also clears the no-grad scopes and an error raised after the mark.
+ * Marks nest like a stack: rewinding to m drops the marks taken after m, and
+ * a reset drops them all.  Rewinding to a dropped mark, or to another
+ * graph's, resets the graph.  Under AddressSanitizer dropped memory is
+ * poisoned, so a tensor used after its rewind is reported. */
 typedef struct blo_graph_mark {  /* fields private */
     uint32_t tape_len;
-    uint64_t epoch;
+    gboolean had_error;
+    uint64_t serial;
+    const void *graph;
     void *block;
     size_t used;
 } blo_graph_mark;
-blo_graph_mark blo_graph_get_mark(const blo_graph *g);
+blo_graph_mark blo_graph_get_mark(blo_graph *g);
 void        blo_graph_rewind(blo_graph *g, blo_graph_mark m);
 /* Bytes currently held by the arena (for memory-flatness tests). */
 size_t      blo_graph_arena_bytes(const blo_graph *g);
