@@ -79,8 +79,7 @@ gboolean blo_problem_set_reuse_lower_terms(blo_problem *p, gboolean reuse)
     blo_terms_cache_free(p->terms_cache);
     p->terms_cache = NULL;
     const blo_objective_vtable *vt = p->vt;
-    if (!reuse || !BLO_STRUCT_HAS(vt, blo_objective_vtable, lower_combine) || !vt->lower_terms ||
-        !vt->lower_combine)
+    if (!reuse || !BLO_STRUCT_HAS(vt, blo_objective_vtable, lower_combine) || !vt->lower_terms)
         return FALSE;
     p->terms_cache = blo_terms_cache_new(p->dim_y, TERMS_SLOTS, vt->lower_terms, p->self);
     return TRUE;
@@ -138,32 +137,30 @@ static void make_leaves(blo_problem *p, const float *x, const float *y, gboolean
     *ty = blo_leaf(p->graph, (float *)y, 1, &sy, grad_y);
 }
 
-/* w t, without an op for w = 1. */
-static blo_tensor *weighted(blo_tensor *t, double w)
+/* *sum += w t (no op for w = 1); FALSE when the objective gave no term. */
+static gboolean add_term(blo_tensor **sum, blo_tensor *t, double w)
 {
-    return w == 1 ? t : blo_mul_scalar(t, (float)w);
+    if (!t)
+        return FALSE;
+    if (w != 1)
+        t = blo_mul_scalar(t, (float)w);
+    *sum = *sum ? blo_add(*sum, t) : t;
+    return TRUE;
 }
 
 /* w_u F + w_l f + w_n g as one scalar tensor on g, which holds tx and ty
- * (terms with weight 0 are not built).  With `terms` (recorded lower_terms at
- * ty) f is lower_combine(x, terms) instead of lower(x, y). */
+ * (terms with weight 0 are not built; the first missing term stops the sum,
+ * its error is on g).  With `terms` (recorded lower_terms at ty) f is
+ * lower_combine(x, terms) instead of lower(x, y). */
 static blo_tensor *build_sum(blo_problem *p, blo_graph *g, blo_tensor *tx, blo_tensor *ty, blo_tensor *terms,
                              double wu, double wl, double wn, GError **error)
 {
+    const blo_objective_vtable *vt = p->vt;
     blo_tensor *sum = NULL;
-    for (int i = 0; i < 3; i++) {
-        double w = i == 0 ? wu : i == 1 ? wl : wn;
-        if (w == 0 || (i == 2 && !p->vt->lower_nonsmooth))
-            continue;
-        blo_tensor *t = i == 0 ? p->vt->upper(p->self, tx, ty)
-                      : i == 2 ? p->vt->lower_nonsmooth(p->self, tx, ty)
-                      : terms  ? p->vt->lower_combine(p->self, tx, terms)
-                               : p->vt->lower(p->self, tx, ty);
-        if (!t)
-            break;
-        t = weighted(t, w);
-        sum = sum ? blo_add(sum, t) : t;
-    }
+    (void)((wu == 0 || add_term(&sum, vt->upper(p->self, tx, ty), wu)) &&
+           (wl == 0 || add_term(&sum, terms ? vt->lower_combine(p->self, tx, terms)
+                                            : vt->lower(p->self, tx, ty), wl)) &&
+           (wn == 0 || !vt->lower_nonsmooth || add_term(&sum, vt->lower_nonsmooth(p->self, tx, ty), wn)));
     if (!sum)
         sum = blo_scalar(g, 0.0f);
     if (!blo_graph_check(g, error))

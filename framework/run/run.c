@@ -130,11 +130,6 @@ static gboolean setup_objective(blo_run *run, int64_t learner_params, GError **e
     run->dim_y = ps.dim_y;
     run->upper_ignores_x = ps.upper_ignores_x;
     run->lower_terms_pure = ps.lower_terms_pure;
-    if (ps.lower_terms_pure && !(BLO_STRUCT_HAS(vt, blo_objective_vtable, lower_combine) && vt->lower_terms)) {
-        g_set_error(error, BLO_ERROR, BLO_ERROR_INVALID_ARG,
-                    "objective:%s declared lower_terms_pure but gives no lower_terms / lower_combine", name);
-        return FALSE;
-    }
     return TRUE;
 }
 
@@ -183,7 +178,12 @@ static gboolean assemble(blo_run *run, GError **error)
         if (!run->problem)
             return FALSE;
         blo_problem_set_upper_ignores_x(run->problem, run->upper_ignores_x);
-        blo_problem_set_reuse_lower_terms(run->problem, run->lower_terms_pure);
+        if (!blo_problem_set_reuse_lower_terms(run->problem, run->lower_terms_pure) && run->lower_terms_pure) {
+            g_set_error(error, BLO_ERROR, BLO_ERROR_INVALID_ARG,
+                        "objective:%s declared lower_terms_pure but gives no lower_terms / lower_combine",
+                        blo_object_component(run->objective)->name);
+            return FALSE;
+        }
     }
     if (n_attack && !(run->attack = instantiate(run, n_attack, error)))
         return FALSE;

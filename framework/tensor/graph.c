@@ -5,15 +5,7 @@
 /* Under AddressSanitizer the free part of the arena is poisoned, so a read
  * of memory dropped by a reset or a rewind is reported, not silently served
  * from the next tensor. */
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define BLO_ARENA_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define BLO_ARENA_ASAN 1
-#endif
-#ifdef BLO_ARENA_ASAN
+#ifdef BLO__ASAN
 #include <sanitizer/asan_interface.h>
 #define ARENA_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
 #define ARENA_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))

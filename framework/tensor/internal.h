@@ -70,6 +70,16 @@
 
 G_BEGIN_DECLS
 
+/* BLO__ASAN: built with AddressSanitizer (gcc defines __SANITIZE_ADDRESS__,
+ * clang answers __has_feature); the arena then poisons its free memory. */
+#if defined(__SANITIZE_ADDRESS__)
+#define BLO__ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BLO__ASAN 1
+#endif
+#endif
+
 /* ---- tape nodes ---------------------------------------------------------- */
 typedef void (*blo_backward_fn)(blo_tensor_node *n, blo_tensor *gy, blo_tensor **gx);
 /* Optional, for blo_grad_dot: the scalar <gx[k], v> (v of in[k]'s shape),

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <string.h>
 #include <blo/blo.h>
+#include "tensor/internal.h"   /* BLO__ASAN */
 
 enum { N = 48, I = 12, H = 20, C = 5 };
 enum { W1 = 0, B1 = H * I, W2 = B1 + H, B2 = W2 + C * H, NP = B2 + C };
@@ -196,15 +197,7 @@ Test(graph_mark, an_error_before_the_mark_survives_the_rewind)
 
 /* In the sanitizer build dropped arena memory is poisoned: reading a tensor
  * after the rewind that dropped it is reported (and aborts the test's process). */
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TEST_ASAN 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define TEST_ASAN 1
-#endif
-#ifdef TEST_ASAN
+#ifdef BLO__ASAN
 const char *__asan_default_options(void);
 const char *__asan_default_options(void) { return "abort_on_error=1"; }
 
