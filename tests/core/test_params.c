@@ -150,7 +150,7 @@ Test(params, kind_and_type_names)
 Test(params, defaults_without_a_node)
 {
     const blo_registered *e = blo_registry_find(reg, BLO_KIND_ATTACK, "fx-attack");
-    blo_params *ps = blo_params_new_defaults(e->component->params, reg, "attack:fx-attack", NULL);
+    blo_params *ps = blo_params_new_defaults(e->component, reg, "attack:fx-attack", NULL);
     cr_assert_not_null(ps);
     char *s = blo_params_to_string(ps);
     cr_assert_str_eq(s, "eps=0.1 steps=10");
