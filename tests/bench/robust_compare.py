@@ -74,7 +74,7 @@ def slug(text):
 
 
 def robust(r):
-    return r["metrics"]["robust_accuracy"], r["metrics"]["clean_accuracy"]
+    return r["metrics"]["robust-accuracy.robust_accuracy"], r["metrics"]["robust-accuracy.clean_accuracy"]
 
 
 # ---- select ---------------------------------------------------------------
@@ -141,8 +141,8 @@ def table(args, chosen, run):
                 r, _ = run_once(args.blo_host, pipeline, seed, args.threads, out)
             if r is None:
                 continue
-            clean.append(r["metrics"]["test_accuracy"])
-            rob.append(r["metrics"]["robust_accuracy"])
+            clean.append(r["metrics"]["accuracy.test_accuracy"])
+            rob.append(r["metrics"]["robust-accuracy.robust_accuracy"])
             secs.append(r["timings"]["solver_s"])
         c, p, s = mean_std(clean), mean_std(rob), mean_std(secs)
         md.append(f"| {name} | {last or '–'} | {len(clean)}/{len(args.seeds)} | {fmt(c, 4)} | {fmt(p, 4)} | {fmt(s, 0)} |")

@@ -109,7 +109,7 @@ Test(params, unknown_names_list_valid_ones)
     EXPECT(BLO_ERROR_UNKNOWN_NAME, "solver:fx-solver stepz=3",
            "solver:fx-solver: unknown parameter 'stepz'; valid parameters are: steps, eta, verbose, tag, mode, "
            "widths, scales, names, attack");
-    EXPECT(BLO_ERROR_UNKNOWN_NAME, "metric:fx-other x=1", "unknown parameter 'x'; it takes no parameters");
+    EXPECT(BLO_ERROR_UNKNOWN_NAME, "metric:fx-other x=1", "unknown parameter 'x'; valid parameters are: name");
     EXPECT(BLO_ERROR_UNKNOWN_NAME, "solver:fx-nope", "unknown solver 'fx-nope'; valid solver names are: fx-solver, fx-wrap");
     EXPECT(BLO_ERROR_UNKNOWN_NAME, "solvr:fx-solver", "unknown kind 'solvr'", "valid kinds are: dataset, learner");
     EXPECT(BLO_ERROR_UNKNOWN_NAME, "solver:fx-wrap base=nope", "base", "unknown solver 'nope'; valid solver names are: fx-solver, fx-wrap");
