@@ -158,3 +158,29 @@ Test(params, defaults_without_a_node)
     cr_assert_str_eq(blo_params_label(ps), "attack:fx-attack");
     blo_params_free(ps);
 }
+
+/* Implicit per-kind parameters: every metric has name= (unique defaults in
+ * pipeline order, skipping explicit ones), every learner weights= (""). */
+Test(params, common_parameters_per_kind)
+{
+    blo_pipeline *p = parse_resolved("learner:fx-learner ! metric:fx-metric ! metric:fx-metric name=fx-metric-2 "
+                                     "! metric:fx-metric ! metric:fx-other", reg, NULL);
+    cr_assert_not_null(p);
+    const char *want[] = { NULL, "fx-metric", "fx-metric-2", "fx-metric-3", "fx-other" };
+    for (guint i = 1; i < p->nodes->len; i++) {
+        const blo_params *ps = ((blo_node *)g_ptr_array_index(p->nodes, i))->params;
+        cr_assert_str_eq(blo_params_get_string(ps, "name"), want[i]);
+        cr_assert_eq(blo_params_is_set(ps, "name"), i == 2, "only the written one counts as set");
+    }
+    cr_assert_str_eq(blo_params_get_string(first_params(p), "weights"), "");
+    char *s = blo_pipeline_to_string(p);
+    cr_assert(strstr(s, "learner:fx-learner width=4 fail=false weights=\"\" ! metric:fx-metric attack=\"\" name=fx-metric !") != NULL,
+              "%s", s);
+    g_free(s);
+    blo_pipeline_free(p);
+    EXPECT(BLO_ERROR_UNKNOWN_NAME, "learner:fx-learner weight=x", "valid parameters are: ", "weights");
+    EXPECT(BLO_ERROR_INVALID_ARG, "metric:fx-other name=m ! metric:fx-metric name=m", "name=m is used by two metrics");
+    EXPECT(BLO_ERROR_RANGE, "metric:fx-other name=\"\"", "metric:fx-other: name='': a metric name is");
+    EXPECT(BLO_ERROR_RANGE, "metric:fx-other name=a.b", "name='a.b'");
+    EXPECT(BLO_ERROR_TYPE, "metric:fx-other name=[ attack:fx-attack ]", "name");
+}
