@@ -167,6 +167,9 @@ static int run_in_dir(blo_registry *r, run_args *a, blo_pipeline *p)
     } else if (status == BLO_RUN_INTERRUPTED) {
         blo_host_error("run: interrupted; continue with: blo-host run --resume %s", a->out);
         code = 130;
+    } else if (blo_run_n_warnings(run) > 0) {
+        /* completed, but a number is NaN / Inf (warned above): not a plain success */
+        code = BLO_EXIT_WARNINGS;
     }
     blo_run_free(run);
     return code;

@@ -10,6 +10,7 @@
 #define BLO_EXIT_OK 0
 #define BLO_EXIT_FAILED 1
 #define BLO_EXIT_USAGE 2
+#define BLO_EXIT_WARNINGS 3   /* completed, with a NaN / Inf metric (results.json "warnings") */
 
 int blo_cmd_list(blo_registry *r, int argc, char **argv);
 int blo_cmd_info(blo_registry *r, int argc, char **argv);

@@ -56,6 +56,11 @@ blo_run_status blo_run_execute(blo_run *run, GError **error);
 /* Metrics of the last execute (NULL before). */
 const blo_metrics *blo_run_metrics(const blo_run *run);
 const char *blo_run_status_name(blo_run_status s);
+/* Warnings of the last execute: one per NaN / Inf number the objective or a
+ * metric reported ("<key>: non-finite value nan"); a completed run with
+ * warnings is still BLO_RUN_COMPLETED (blo-host exits with 3). */
+guint       blo_run_n_warnings(const blo_run *run);
+const char *blo_run_warning(const blo_run *run, guint i);
 /* Seconds spent inside the solver's step() (what results.json calls solver_s). */
 double blo_run_solver_seconds(const blo_run *run);
 
