@@ -26,9 +26,9 @@
  * -----
  * Non-trainable buffers (batch-norm running mean and variance, step
  * counters kept as floats) are not part of y.  A learner describes them in a
- * second layout over a buffer of its own; the run checkpoints that buffer
- * and the weights file stores it beside the parameters (see below), so a
- * model saved with its running statistics evaluates the same when loaded.
+ * second layout over a buffer of its own, so the run can checkpoint that
+ * buffer and the weights file stores it beside the parameters (see below):
+ * a model saved with its running statistics evaluates the same when loaded.
  *
  * The learner contract
  * --------------------
