@@ -10,11 +10,11 @@
  *     self->w1 = blo_param_layout_add(l, "fc1.weight", BLO_SHAPE(hidden, in), error);
  *     self->b1 = blo_param_layout_add(l, "fc1.bias", BLO_SHAPE(hidden), error);
  *     ...
- *     return blo_param_layout_size(l);          // setup()'s n_params
+ *     ls->n_params = blo_param_layout_size(l);  // in setup()
  *
  * and in forward takes them as views of the flat leaf y:
  *
- *     blo_tensor *w1 = blo_layout_view(y, self->layout, self->w1);  // [hidden, in]
+ *     blo_tensor *w1 = blo_layout_view(fw->y, self->layout, self->w1);  // [hidden, in]
  *
  * Entries are packed in the order added (offset of entry k = sum of the
  * sizes before it), so the layout is the single source of the offsets.
