@@ -134,6 +134,13 @@ gboolean    blo_kind_from_name(const char *s, blo_kind *out);
  *       COMPONENT const blo_node *name, for blo_object_new_from_node()
  *   prefix_params prefix_params_read(const blo_params *params)
  *                                               every field from params
+ *   void *prefix_params_new(const blo_params *params, size_t size)
+ *                                               a zeroed g_malloc block of size
+ *                                               bytes (g_free it) that starts
+ *                                               with the read prefix_params: an
+ *                                               instance struct whose first
+ *                                               member is its prefix_params
+ *                                               (size 0: the struct alone)
  *
  * Strings and nodes live as long as the blo_params, which the framework keeps
  * for the component's whole life, so the struct may be stored in the
@@ -153,16 +160,24 @@ gboolean    blo_kind_from_name(const char *s, blo_kind *out);
  *       m->par = meha_params_read(params);   // m->par.steps, m->par.variant_index, ...
  *       return m;
  *   }
+ *   // or, when struct meha begins with `meha_params par;`:
+ *   //     return meha_params_new(params, sizeof(meha));
  *   ... BLO_COMPONENT(SOLVER, "meha", "summary", meha_param_specs, &meha_vtable) (plugin.h)
  */
-#define BLO_DEFINE_PARAMS(prefix, LIST)                                                     \
-    typedef struct prefix##_params { LIST(BLO__PARAM_FIELD) } prefix##_params;              \
-    static inline prefix##_params prefix##_params_read(const blo_params *blo__params)       \
-    {                                                                                       \
-        prefix##_params blo__out;                                                           \
-        LIST(BLO__PARAM_READ)                                                               \
-        return blo__out;                                                                    \
-    }                                                                                       \
+#define BLO_DEFINE_PARAMS(prefix, LIST)                                                                \
+    typedef struct prefix##_params { LIST(BLO__PARAM_FIELD) } prefix##_params;                         \
+    G_GNUC_UNUSED static inline prefix##_params prefix##_params_read(const blo_params *blo__ps)        \
+    {                                                                                                  \
+        prefix##_params blo__out;                                                                      \
+        LIST(BLO__PARAM_READ)                                                                          \
+        return blo__out;                                                                               \
+    }                                                                                                  \
+    G_GNUC_UNUSED static inline void *prefix##_params_new(const blo_params *blo__ps, size_t blo__size) \
+    {                                                                                                  \
+        prefix##_params *blo__p = g_malloc0(MAX(blo__size, sizeof(prefix##_params)));                  \
+        *blo__p = prefix##_params_read(blo__ps);                                                       \
+        return blo__p;                                                                                 \
+    }                                                                                                  \
     static const blo_param_spec prefix##_param_specs[] = { LIST(BLO__PARAM_SPEC) BLO_PARAM_END }
 
 /* Position of value in a NULL-terminated choices array, -1 if absent. */
@@ -195,15 +210,15 @@ static inline int blo_param_choice_index(const char *const *choices, const char 
 #define BLO__FIELD_LIST(n, ...) size_t n##_len;
 #define BLO__FIELD_COMPONENT(n, ...) const blo_node *n;
 
-#define BLO__READ_INT(n, ...) blo__out.n = blo_params_get_int(blo__params, #n);
-#define BLO__READ_DOUBLE(n, ...) blo__out.n = blo_params_get_double(blo__params, #n);
-#define BLO__READ_BOOL(n, ...) blo__out.n = blo_params_get_bool(blo__params, #n);
-#define BLO__READ_STRING(n, ...) blo__out.n = blo_params_get_string(blo__params, #n);
+#define BLO__READ_INT(n, ...) blo__out.n = blo_params_get_int(blo__ps, #n);
+#define BLO__READ_DOUBLE(n, ...) blo__out.n = blo_params_get_double(blo__ps, #n);
+#define BLO__READ_BOOL(n, ...) blo__out.n = blo_params_get_bool(blo__ps, #n);
+#define BLO__READ_STRING(n, ...) blo__out.n = blo_params_get_string(blo__ps, #n);
 #define BLO__READ_ENUM(n, def, choices_, doc)          \
-    blo__out.n = blo_params_get_string(blo__params, #n); \
+    blo__out.n = blo_params_get_string(blo__ps, #n); \
     blo__out.n##_index = blo_param_choice_index((choices_), blo__out.n);
-#define BLO__READ_LIST(n, ...) blo__out.n##_len = blo_params_list_len(blo__params, #n);
-#define BLO__READ_COMPONENT(n, ...) blo__out.n = blo_params_get_component(blo__params, #n);
+#define BLO__READ_LIST(n, ...) blo__out.n##_len = blo_params_list_len(blo__ps, #n);
+#define BLO__READ_COMPONENT(n, ...) blo__out.n = blo_params_get_component(blo__ps, #n);
 
 G_END_DECLS
 
