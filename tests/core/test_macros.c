@@ -3,7 +3,8 @@
  * BLO_COMPONENT and BLO_PLUGIN_DEFINE fill the structs the loader reads. */
 #include "core_test.h"
 
-/* The parameters of solver:fx-solver (tests/loader/fixtures/good/fx_good.c), once as an X-macro list... */
+/* The parameters of solver:fx-solver as an X-macro list; the fixture plugin
+ * (tests/loader/fixtures/good/fx_good.c) writes them as BLO_PARAM_* entries. */
 #define FX_PARAMS(P)                                                                   \
     P(INT, steps, 100, 1, 10000000, "iterations to run")                               \
     P(DOUBLE, eta, 0.1, 0.0, 1e6, "step size")                                         \
@@ -16,20 +17,6 @@
     P(COMPONENT, attack, BLO_KIND_ATTACK, "attack:fx-attack eps=0.25", "inner attack")
 BLO_DEFINE_PARAMS(fx, FX_PARAMS);
 
-/* ... and as the hand-written array. */
-static const blo_param_spec hand_specs[] = {
-    BLO_PARAM_INT("steps", 100, 1, 10000000, "iterations to run"),
-    BLO_PARAM_DOUBLE("eta", 0.1, 0.0, 1e6, "step size"),
-    BLO_PARAM_BOOL("verbose", FALSE, "log every step"),
-    BLO_PARAM_STRING("tag", "run one", "free text"),
-    BLO_PARAM_ENUM("mode", "fast", BLO_CHOICES("fast", "slow", "exact"), "update form"),
-    BLO_PARAM_LIST("widths", BLO_PARAM_TYPE_INT, "1,2,3", 1, 1000, "layer widths"),
-    BLO_PARAM_LIST("scales", BLO_PARAM_TYPE_DOUBLE, "0.5,1.5", 0, 10, "scales"),
-    BLO_PARAM_LIST("names", BLO_PARAM_TYPE_STRING, "a,b", 0, 0, "names"),
-    BLO_PARAM_COMPONENT("attack", BLO_KIND_ATTACK, "attack:fx-attack eps=0.25", "inner attack"),
-    BLO_PARAM_END
-};
-
 static blo_registry *reg;
 
 static void setup(void) { reg = fixture_registry(); }
@@ -39,6 +26,9 @@ TestSuite(macros, .init = setup, .fini = teardown, .timeout = 60);
 
 Test(macros, specs_equal_hand_written)
 {
+    const blo_registered *fx = blo_registry_find(reg, BLO_KIND_SOLVER, "fx-solver");
+    cr_assert_not_null(fx);
+    const blo_param_spec *hand_specs = fx->component->params;
     size_t n = 0;
     for (; hand_specs[n].name; n++) {
         const blo_param_spec *a = &fx_param_specs[n], *b = &hand_specs[n];
