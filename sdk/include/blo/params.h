@@ -144,9 +144,9 @@ gboolean    blo_kind_from_name(const char *s, blo_kind *out);
  *
  * Strings and nodes live as long as the blo_params, which the framework keeps
  * for the component's whole life, so the struct may be stored in the
- * instance.  `name` is a C identifier and becomes the parameter's name in
- * pipelines (so no '-'); a component without parameters sets .params = NULL
- * instead.  Example (solver:meha):
+ * instance.  `name` is a C identifier, not a macro, and becomes the
+ * parameter's name in pipelines (so no '-'); a list has at least one entry (a
+ * component without parameters sets .params = NULL).  Example (solver:meha):
  *
  *   #define MEHA_PARAMS(P) \
  *       P(INT,    steps,   1000, 1, 10000000, "iterations to run") \
