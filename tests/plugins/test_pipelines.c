@@ -171,3 +171,39 @@ Test(pipelines, missing_root)
     expect_error(BLO_ERROR_IO, "/nonexistent-blo-data/" FMNIST_TRAIN_IMAGES,
                  "dataset:fashion-mnist root=/nonexistent-blo-data ! learner:linear ! solver:standard");
 }
+
+/* The run fails with BLO_ERROR_UNSUPPORTED and a message holding every needle. */
+static void expect_error_naming(const char *const *needles, const char *text)
+{
+    GError *err = NULL;
+    blo_run *run = runner_run(text, FALSE, &err);
+    cr_assert_null(run, "should fail: %s", text);
+    cr_assert_not_null(err);
+    cr_expect_eq(err->code, BLO_ERROR_UNSUPPORTED, "code %d: %s", err->code, err->message);
+    for (const char *const *n = needles; *n; n++)
+        cr_expect(strstr(err->message, *n) != NULL, "'%s' in: %s", *n, err->message);
+    g_error_free(err);
+}
+
+/* A learner or objective asking for a field the dataset lacks: the message
+ * names the field, the dataset and the fields it has. */
+Test(pipelines, learner_input_field_the_dataset_lacks)
+{
+    const char *needles[] = { "learner:mlp", "no field 'rgb'", "dataset:fashion-mnist", "split 'train'",
+                              "image f32 [100,784]", "label i32 [100]", NULL };
+    char *text = g_strdup_printf("dataset:fashion-mnist root=%s n_train=100 n_val=100 n_test=100 "
+                                 "! learner:mlp input=rgb hidden=8 ! solver:standard epochs=1", dir);
+    expect_error_naming(needles, text);
+    g_free(text);
+}
+
+Test(pipelines, learner_input_field_of_the_wrong_dtype)
+{
+    /* 'label' as the input: an i32 field, not f32 */
+    const char *needles[] = { "learner:linear", "field 'label'", "is i32, expected f32", "dataset:fashion-mnist",
+                              "its fields: image", NULL };
+    char *text = g_strdup_printf("dataset:fashion-mnist root=%s n_train=100 n_val=100 n_test=100 corrupt=0.5 "
+                                 "! learner:linear input=label ! objective:hyperclean ! solver:meha steps=1", dir);
+    expect_error_naming(needles, text);
+    g_free(text);
+}
