@@ -59,7 +59,7 @@ blo_trainer *blo_trainer_new(blo_run *run, const blo_params *params, const blo_t
     blo_object *learner = blo_run_learner(run), *dataset = blo_run_dataset(run);
     if (!learner || !dataset) {
         g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED, "needs %s in the pipeline "
-                    "(e.g. dataset:fashion-mnist ! learner:mlp ! solver:standard)",
+                    "before the solver (e.g. dataset:fashion-mnist ! learner:mlp ! solver:...)",
                     !dataset ? "a dataset" : "a learner");
         return NULL;
     }
