@@ -207,3 +207,43 @@ Test(pipelines, learner_input_field_of_the_wrong_dtype)
     expect_error_naming(needles, text);
     g_free(text);
 }
+
+/* The trainer's loss= and augmentation parameters (sdk train.h). */
+#define TRAIN_DATA "dataset:fashion-mnist root=%s n_train=500 n_val=0 n_test=200 "
+
+Test(pipelines, explicit_ce_loss_is_the_default)
+{
+    double acc[2];
+    for (int i = 0; i < 2; i++) {
+        GError *err = NULL;
+        blo_run *run = runner_run_fmt(&err, TRAIN_DATA "! learner:linear ! solver:standard epochs=1 batch_size=50 %s "
+                                      "! metric:accuracy", dir, i ? "loss=[ loss:ce target=label ]" : "");
+        cr_assert_not_null(run, "%s", err ? err->message : "");
+        acc[i] = runner_metric(run, "accuracy.test_accuracy");
+        blo_run_free(run);
+    }
+    cr_expect_eq(acc[0], acc[1], "loss:ce %g vs default %g", acc[1], acc[0]);
+}
+
+Test(pipelines, loss_bind_error_names_the_field)
+{
+    expect_error(BLO_ERROR_UNSUPPORTED, "loss:mse: no target field 'target'",
+                 TRAIN_DATA "! learner:linear ! solver:standard loss=mse", dir);
+}
+
+Test(pipelines, augmentation_needs_image_fields)
+{
+    expect_error(BLO_ERROR_UNSUPPORTED, "augmentation needs image fields",
+                 TRAIN_DATA "! learner:linear ! solver:standard hflip=true", dir);
+}
+
+Test(pipelines, flips_train_a_cnn)
+{
+    GError *err = NULL;
+    blo_run *run = runner_run_fmt(&err, TRAIN_DATA "flatten=false ! learner:cnn c1=4 c2=4 fc_hidden=8 "
+                                  "! solver:standard epochs=1 batch_size=100 hflip=true ! metric:accuracy", dir);
+    cr_assert_not_null(run, "%s", err ? err->message : "");
+    double acc = runner_metric(run, "accuracy.test_accuracy");
+    cr_expect(acc >= 0 && acc <= 1);
+    blo_run_free(run);
+}
