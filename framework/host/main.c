@@ -30,7 +30,7 @@ static const char usage[] =
     "a nested element: `solver:last base=[ solver:pgd-at steps=7 ]`.\n"
     "\n"
     "plugins are searched in --plugin-path, BLO_PLUGIN_PATH (colon list), the build tree\n"
-    "(when run from it), " BLO_PLUGINS_INSTALL_DIR " and ~/.local/share/blo-1/plugins.\n"
+    "(when run from it), " BLO_PLUGINS_INSTALL_DIR " and ~/.local/share/" BLO_ABI_DIR "/plugins.\n"
     "\n"
     "exit status: 0 ok, 1 run failed, 2 usage error (unknown name, bad pipeline, bad option),\n"
     "130 interrupted (Ctrl-C; results.json and a checkpoint for --resume are written).\n"

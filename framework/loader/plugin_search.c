@@ -3,6 +3,9 @@
 #include <string.h>
 #include "registry_private.h"
 
+/* meson names the folders blo-N after its abi_major; it must be this ABI. */
+_Static_assert(BLO_BUILD_ABI_MAJOR == BLO_ABI_MAJOR, "meson.build abi_major differs from BLO_ABI_MAJOR");
+
 static gint compare_str(gconstpointer a, gconstpointer b)
 {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
@@ -84,8 +87,13 @@ static gboolean running_from_build_tree(void)
 int blo_registry_load_default(blo_registry *r, const char *const *extra_dirs)
 {
     int loaded = 0;
-    for (const char *const *d = extra_dirs; d && *d; d++)
+    for (const char *const *d = extra_dirs; d && *d; d++) {
+        /* A folder the user named must exist: say so rather than find nothing. */
+        if (!g_file_test(*d, G_FILE_TEST_IS_DIR))
+            g_printerr("blo: warning: plugin path %s %s; no plugins loaded from it\n", *d,
+                       g_file_test(*d, G_FILE_TEST_EXISTS) ? "is not a folder" : "does not exist");
         loaded += blo_registry_load_dir(r, *d);
+    }
     const char *env = g_getenv("BLO_PLUGIN_PATH");
     if (env && *env) {
         char **dirs = g_strsplit(env, ":", -1);
@@ -98,7 +106,7 @@ int blo_registry_load_default(blo_registry *r, const char *const *extra_dirs)
     if (running_from_build_tree())
         loaded += load_tree(r, BLO_BUILD_PLUGINS_DIR, 1);
     loaded += blo_registry_load_dir(r, BLO_PLUGINS_INSTALL_DIR);
-    char *user = g_build_filename(g_get_user_data_dir(), "blo-1", "plugins", NULL);
+    char *user = g_build_filename(g_get_user_data_dir(), BLO_ABI_DIR, "plugins", NULL);
     loaded += blo_registry_load_dir(r, user);
     g_free(user);
     return loaded;

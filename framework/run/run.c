@@ -1,5 +1,6 @@
 /* Assembling a resolved pipeline into a run (see run_internal.h). */
 #include "run_private.h"
+#include "core/object.h"
 #include "ctx_internal.h"
 #include "problem_internal.h"
 
@@ -80,7 +81,7 @@ static gboolean load_dataset(blo_run *run, GError **error)
     gboolean ok = vt->load(blo_object_self(run->dataset), run->ctx, error);
     blo_ctx_set_label(run->ctx, NULL);
     if (!ok)
-        g_prefix_error(error, "dataset:%s: ", blo_object_component(run->dataset)->name);
+        blo_component_prefix_error(error, blo_object_component(run->dataset), NULL);
     return ok;
 }
 
@@ -204,7 +205,7 @@ static gboolean assemble(blo_run *run, GError **error)
     gboolean ok = blo_object_solver(run->solver)->init(blo_object_self(run->solver), run, error);
     blo_ctx_set_label(run->ctx, NULL);
     if (!ok)
-        g_prefix_error(error, "solver:%s: ", node_label(run->solver_node));
+        blo_component_prefix_error(error, run->solver_node->reg->component, NULL);
     return ok;
 }
 

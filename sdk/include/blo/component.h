@@ -11,7 +11,11 @@
  *   attack     perturbs inputs to increase a loss
  *   metric     evaluates the trained result
  *
- * Every vtable starts with struct_size and has create / destroy.  create()
+ * Every vtable starts with struct_size and has create / destroy.  Above each
+ * vtable, "Required:" lists the members a component must set (non-NULL and
+ * within its struct_size); every other member is optional (NULL: absent).
+ * The loader refuses a plugin lacking a required member, naming the
+ * component and the member (framework/loader/required_members.c).  create()
  * receives the resolved parameters; it must not keep the params pointer past
  * destroy().  Instances are used from one thread at a time unless a vtable
  * says otherwise; they may parallelise internally.
@@ -107,6 +111,7 @@ typedef struct blo_split {
     const char *const *unit;
 } blo_split;
 
+/* Required: create, load, split, split_names, destroy.  Optional: every other member. */
 typedef struct blo_dataset_vtable {
     size_t struct_size;
     void *(*create)(const blo_params *params, blo_ctx *ctx, GError **error);
@@ -122,6 +127,7 @@ typedef struct blo_dataset_vtable {
 /* ======================================================================
  * learner (lower level model; parameters = lower variables y)
  * ==================================================================== */
+/* Required: create, setup, init, forward, destroy.  Optional: every other member. */
 typedef struct blo_learner_vtable {
     size_t struct_size;
     void *(*create)(const blo_params *params, blo_ctx *ctx, GError **error);
@@ -162,6 +168,7 @@ typedef struct blo_problem_setup {
     gboolean lower_terms_pure;
 } blo_problem_setup;
 
+/* Required: create, setup, init, upper, lower, destroy.  Optional: every other member. */
 typedef struct blo_objective_vtable {
     size_t struct_size;
     void *(*create)(const blo_params *params, blo_ctx *ctx, GError **error);
@@ -265,6 +272,7 @@ typedef enum {
     BLO_STEP_ERROR = -1,    /* error set */
 } blo_step_status;
 
+/* Required: create, init, step, destroy.  Optional: every other member. */
 typedef struct blo_solver_vtable {
     size_t struct_size;
     void *(*create)(const blo_params *params, blo_ctx *ctx, GError **error);
@@ -339,6 +347,7 @@ void               blo_learner_attack_target_set_kl(blo_attack_target *t, const 
 void               blo_learner_attack_target_set_y(blo_attack_target *t, const float *y);
 void               blo_learner_attack_target_free(blo_attack_target *t);
 
+/* Required: create, perturb, destroy.  Optional: every other member. */
 typedef struct blo_attack_vtable {
     size_t struct_size;
     void *(*create)(const blo_params *params, blo_ctx *ctx, GError **error);
@@ -352,6 +361,7 @@ typedef struct blo_attack_vtable {
 /* ======================================================================
  * metric
  * ==================================================================== */
+/* Required: create, evaluate, destroy.  Optional: every other member. */
 typedef struct blo_metric_vtable {
     size_t struct_size;
     void *(*create)(const blo_params *params, blo_ctx *ctx, GError **error);
