@@ -1,4 +1,5 @@
 /* Finding plugins: one directory, and the default search path. */
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 #include "registry_private.h"
@@ -84,6 +85,38 @@ static gboolean running_from_build_tree(void)
     return inside;
 }
 
+/* The install folder relative to where this code was loaded from: beside
+ * libblo ($libdir/blo-N/plugins), or, when the framework is linked into an
+ * executable (blo-host), BLO_BINDIR_TO_PLUGINS from its folder.  NULL when
+ * unknown.  Lets an installed tree run from any prefix. */
+static char *relocated_plugins_dir(void)
+{
+    Dl_info info;
+    if (dladdr((void *)relocated_plugins_dir, &info) == 0 || info.dli_fname == NULL)
+        return NULL;
+    char *self = realpath(info.dli_fname, NULL);
+    char *exe = realpath("/proc/self/exe", NULL);
+    char *out = NULL;
+    if (self) {
+        char *dir = g_path_get_dirname(self);
+        gboolean in_exe = exe && strcmp(self, exe) == 0;
+        if (!in_exe)
+            out = g_build_filename(dir, BLO_ABI_DIR, "plugins", NULL);
+        else if (BLO_BINDIR_TO_PLUGINS[0])
+            out = g_build_filename(dir, BLO_BINDIR_TO_PLUGINS, NULL);
+        g_free(dir);
+    }
+    free(self);
+    free(exe);
+    char *real = out ? realpath(out, NULL) : NULL;   /* without "bin/..", for messages */
+    if (real) {
+        g_free(out);
+        out = g_strdup(real);
+        free(real);
+    }
+    return out;
+}
+
 int blo_registry_load_default(blo_registry *r, const char *const *extra_dirs)
 {
     int loaded = 0;
@@ -106,6 +139,10 @@ int blo_registry_load_default(blo_registry *r, const char *const *extra_dirs)
     if (running_from_build_tree())
         loaded += load_tree(r, BLO_BUILD_PLUGINS_DIR, 1);
     loaded += blo_registry_load_dir(r, BLO_PLUGINS_INSTALL_DIR);
+    char *moved = relocated_plugins_dir();   /* the same folder loads once (by realpath) */
+    if (moved)
+        loaded += blo_registry_load_dir(r, moved);
+    g_free(moved);
     char *user = g_build_filename(g_get_user_data_dir(), BLO_ABI_DIR, "plugins", NULL);
     loaded += blo_registry_load_dir(r, user);
     g_free(user);
