@@ -9,6 +9,7 @@ static const char *const kind_names[BLO_KIND_COUNT] = {
     [BLO_KIND_SOLVER] = "solver",
     [BLO_KIND_ATTACK] = "attack",
     [BLO_KIND_METRIC] = "metric",
+    [BLO_KIND_LOSS] = "loss",
 };
 
 const char *blo_kind_name(blo_kind k)

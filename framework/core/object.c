@@ -6,6 +6,7 @@ struct blo_object {
     const blo_registered *reg;
     blo_params *params;   /* own reference */
     void *self;           /* what create() returned */
+    blo_learner_setup *learner_setup;   /* learners: what setup() declared */
 };
 
 /* Every vtable starts with struct_size and create (component.h); destroy
@@ -24,6 +25,7 @@ static void (*destroy_fn(const blo_component *c))(void *)
     case BLO_KIND_SOLVER: return ((const blo_solver_vtable *)c->vtable)->destroy;
     case BLO_KIND_ATTACK: return ((const blo_attack_vtable *)c->vtable)->destroy;
     case BLO_KIND_METRIC: return ((const blo_metric_vtable *)c->vtable)->destroy;
+    case BLO_KIND_LOSS: return ((const blo_loss_vtable *)c->vtable)->destroy;
     default: return NULL;
     }
 }
@@ -97,6 +99,7 @@ void blo_object_free(blo_object *o)
     if (destroy)
         destroy(o->self);
     blo_params_free(o->params);
+    g_free(o->learner_setup);
     g_free(o);
 }
 
@@ -128,6 +131,32 @@ const blo_objective_vtable *blo_object_objective(const blo_object *o) { return v
 const blo_solver_vtable *blo_object_solver(const blo_object *o) { return vtable_of(o, BLO_KIND_SOLVER); }
 const blo_attack_vtable *blo_object_attack(const blo_object *o) { return vtable_of(o, BLO_KIND_ATTACK); }
 const blo_metric_vtable *blo_object_metric(const blo_object *o) { return vtable_of(o, BLO_KIND_METRIC); }
+const blo_loss_vtable *blo_object_loss(const blo_object *o) { return vtable_of(o, BLO_KIND_LOSS); }
+
+const blo_learner_setup *blo_learner_info(const blo_object *o)
+{
+    return o ? o->learner_setup : NULL;
+}
+
+int64_t blo_learner_setup_object(blo_object *o, blo_ctx *ctx, const blo_split *train, GError **error)
+{
+    const blo_learner_vtable *vt = blo_object_learner(o);
+    g_return_val_if_fail(vt != NULL, -1);
+    blo_learner_setup *ls = g_new0(blo_learner_setup, 1);
+    *ls = (blo_learner_setup){ .struct_size = sizeof *ls, .ctx = ctx, .train = train };
+    GError *err = NULL;
+    if (!vt->setup(o->self, ls, &err) || ls->n_params < 0 || ls->n_inputs < 0 || ls->n_inputs > BLO_MAX_INPUTS) {
+        if (!err)
+            g_set_error(&err, BLO_ERROR, BLO_ERROR_FAILED, "setup declared %" G_GINT64_FORMAT " parameters and %d inputs",
+                        ls->n_params, ls->n_inputs);
+        g_propagate_error(error, err);
+        g_free(ls);
+        return -1;
+    }
+    g_free(o->learner_setup);
+    o->learner_setup = ls;
+    return ls->n_params;
+}
 
 const blo_split *blo_dataset_get_split(blo_object *dataset, const char *name, GError **error)
 {

@@ -30,11 +30,18 @@ static const member attack_required[] = {
 static const member metric_required[] = {
     M(blo_metric_vtable, create), M(blo_metric_vtable, evaluate), M(blo_metric_vtable, destroy), { NULL, 0 } };
 
+static const member loss_required[] = {
+    M(blo_loss_vtable, create), M(blo_loss_vtable, targets), M(blo_loss_vtable, each), M(blo_loss_vtable, destroy),
+    { NULL, 0 } };
+
 static const member *const required[BLO_KIND_COUNT] = {
     [BLO_KIND_DATASET] = dataset_required, [BLO_KIND_LEARNER] = learner_required,
     [BLO_KIND_OBJECTIVE] = objective_required, [BLO_KIND_SOLVER] = solver_required,
     [BLO_KIND_ATTACK] = attack_required, [BLO_KIND_METRIC] = metric_required,
+    [BLO_KIND_LOSS] = loss_required,
 };
+/* A new kind must get its row here. */
+_Static_assert(BLO_KIND_COUNT == 7, "required_members.c: add the new kind's required members");
 
 const char *blo_vtable_missing_member(const blo_component *c)
 {

@@ -109,6 +109,18 @@ static gboolean trace_start(blo_run *run, GError **error)
     return ok;
 }
 
+/* The objective's per-step hook (its minibatch draw), inside solver time. */
+static gboolean begin_step(blo_run *run, GError **error)
+{
+    if (!run->problem)
+        return TRUE;
+    blo_problem_set_iteration(run->problem, run->iteration + 1);
+    if (blo_problem_begin_step(run->problem, run->iteration + 1, blo_ctx_rng(run->ctx), error))
+        return TRUE;
+    g_prefix_error(error, "objective:%s: ", blo_object_component(run->objective)->name);
+    return FALSE;
+}
+
 /* The loop; returns how it ended and sets *step_error on failure. */
 static blo_run_status step_loop(blo_run *run, GError **step_error)
 {
@@ -137,10 +149,8 @@ static blo_run_status step_loop(blo_run *run, GError **step_error)
             break;
         }
         blo_ctx_trace_begin_row(run->ctx, run->iteration + 1);
-        if (run->problem)
-            blo_problem_set_iteration(run->problem, run->iteration + 1);
         int64_t t0 = g_get_monotonic_time();
-        blo_step_status st = vt->step(self, run, step_error);
+        blo_step_status st = begin_step(run, step_error) ? vt->step(self, run, step_error) : BLO_STEP_ERROR;
         run->solver_s += (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
         if (st == BLO_STEP_ERROR) {
             if (step_error && !*step_error)

@@ -20,6 +20,7 @@ struct blo_problem {
     int64_t grad_evals, hvp_evals;
     int64_t iteration;       /* for error messages; -1 if unknown */
     gboolean upper_ignores_x;
+    gboolean stochastic;            /* begin_step draws new data */
     blo_terms_cache *terms_cache;   /* NULL unless the objective's lower_terms may be reused */
 };
 
@@ -84,6 +85,18 @@ gboolean blo_problem_set_reuse_lower_terms(blo_problem *p, gboolean reuse)
     p->terms_cache = blo_terms_cache_new(p->dim_y, TERMS_SLOTS, vt->lower_terms, p->self);
     return TRUE;
 }
+
+gboolean blo_problem_begin_step(blo_problem *p, int64_t iteration, blo_rng *rng, GError **error)
+{
+    const blo_objective_vtable *vt = p->vt;
+    if (!BLO_STRUCT_HAS(vt, blo_objective_vtable, begin_step) || !vt->begin_step)
+        return TRUE;
+    if (p->stochastic)
+        blo_terms_cache_clear(p->terms_cache);
+    return vt->begin_step(p->self, iteration, rng, error);
+}
+
+void blo_problem_set_stochastic(blo_problem *p, gboolean stochastic) { p->stochastic = stochastic; }
 
 int64_t blo_problem_terms_reused(const blo_problem *p)
 {

@@ -30,6 +30,12 @@ gboolean     blo_problem_set_reuse_lower_terms(blo_problem *p, gboolean reuse);
 /* Evaluations that reused recorded terms so far (0 when reuse is off). */
 int64_t      blo_problem_terms_reused(const blo_problem *p);
 
+/* Before solver step `iteration`: the objective's optional begin_step (its
+ * minibatch draw), after which recorded lower terms are dropped when the
+ * problem is stochastic (blo_problem_setup.stochastic). */
+void         blo_problem_set_stochastic(blo_problem *p, gboolean stochastic);
+gboolean     blo_problem_begin_step(blo_problem *p, int64_t iteration, blo_rng *rng, GError **error);
+
 /* The run's current iteration, named in NaN/Inf errors (-1: unknown, the default). */
 void         blo_problem_set_iteration(blo_problem *p, int64_t iteration);
 

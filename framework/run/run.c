@@ -77,36 +77,36 @@ static blo_object *instantiate(blo_run *run, const blo_node *node, GError **erro
 static gboolean load_dataset(blo_run *run, GError **error)
 {
     const blo_dataset_vtable *vt = blo_object_dataset(run->dataset);
+    void *self = blo_object_self(run->dataset);
     set_label(run, blo_object_component(run->dataset));
-    gboolean ok = vt->load(blo_object_self(run->dataset), run->ctx, error);
+    gboolean ok = vt->load(self, run->ctx, error);
     blo_ctx_set_label(run->ctx, NULL);
-    if (!ok)
+    if (!ok) {
         blo_component_prefix_error(error, blo_object_component(run->dataset), NULL);
-    return ok;
+        return FALSE;
+    }
+    /* Field errors name the dataset; the splits are the framework's objects. */
+    g_autofree char *owner = g_strdup_printf("dataset:%s", blo_object_component(run->dataset)->name);
+    const char *const *names = vt->split_names(self);
+    for (int i = 0; names && names[i]; i++) {
+        blo_split *s = (blo_split *)vt->split(self, names[i]);
+        if (s)
+            blo_split_set_owner(s, owner);
+    }
+    return TRUE;
 }
 
-/* Learner: input shape and classes from the dataset's "train" split. */
+/* Learner: shapes and classes from the dataset's "train" split (if any). */
 static int64_t setup_learner(blo_run *run, GError **error)
 {
-    const char *name = blo_object_component(run->learner)->name;
-    if (!run->dataset) {
-        g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED,
-                    "learner:%s needs a dataset in the pipeline to know its input shape", name);
+    const blo_split *train = NULL;
+    if (run->dataset && !(train = blo_dataset_get_split(run->dataset, "train", error)))
         return -1;
-    }
-    const blo_split *train = blo_dataset_get_split(run->dataset, "train", error);
-    if (!train)
-        return -1;
-    if (train->x_ndim < 2) {
-        g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED,
-                    "learner:%s needs dense inputs, but the dataset's train split has none", name);
-        return -1;
-    }
-    const blo_learner_vtable *vt = blo_object_learner(run->learner);
-    int64_t n = vt->setup(blo_object_self(run->learner), train->x_ndim - 1, train->x_shape + 1,
-                          train->n_classes, error);
-    if (n < 0 && error && !*error)
-        g_set_error(error, BLO_ERROR, BLO_ERROR_FAILED, "learner:%s setup failed", name);
+    set_label(run, blo_object_component(run->learner));
+    int64_t n = blo_learner_setup_object(run->learner, run->ctx, train, error);
+    blo_ctx_set_label(run->ctx, NULL);
+    if (n < 0)
+        blo_component_prefix_error(error, blo_object_component(run->learner), NULL);
     return n;
 }
 
@@ -131,6 +131,7 @@ static gboolean setup_objective(blo_run *run, int64_t learner_params, GError **e
     run->dim_y = ps.dim_y;
     run->upper_ignores_x = ps.upper_ignores_x;
     run->lower_terms_pure = ps.lower_terms_pure;
+    run->stochastic = ps.stochastic;
     return TRUE;
 }
 
@@ -169,9 +170,11 @@ static gboolean assemble(blo_run *run, GError **error)
     run->y = g_new0(float, run->dim_y > 0 ? run->dim_y : 1);
     /* The learner initialises y first; the objective then sets x and may
      * leave y as the learner made it. */
-    if (run->learner)
-        blo_object_learner(run->learner)->init(blo_object_self(run->learner), run->y,
-                                               blo_ctx_rng(run->ctx));
+    if (run->learner && !blo_object_learner(run->learner)->init(blo_object_self(run->learner), run->y,
+                                                                 blo_ctx_rng(run->ctx), error)) {
+        g_prefix_error(error, "learner:%s: init: ", blo_object_component(run->learner)->name);
+        return FALSE;
+    }
     if (run->objective) {
         blo_object_objective(run->objective)->init(blo_object_self(run->objective), run->x,
                                                    run->y, blo_ctx_rng(run->ctx));
@@ -179,6 +182,7 @@ static gboolean assemble(blo_run *run, GError **error)
         if (!run->problem)
             return FALSE;
         blo_problem_set_upper_ignores_x(run->problem, run->upper_ignores_x);
+        blo_problem_set_stochastic(run->problem, run->stochastic);
         if (!blo_problem_set_reuse_lower_terms(run->problem, run->lower_terms_pure) && run->lower_terms_pure) {
             g_set_error(error, BLO_ERROR, BLO_ERROR_INVALID_ARG,
                         "objective:%s declared lower_terms_pure but gives no lower_terms / lower_combine",

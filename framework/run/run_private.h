@@ -21,6 +21,7 @@ struct blo_run {
     int64_t dim_x, dim_y;
     gboolean upper_ignores_x;   /* from blo_problem_setup */
     gboolean lower_terms_pure;  /* from blo_problem_setup */
+    gboolean stochastic;        /* from blo_problem_setup */
     int64_t iteration;
     double solver_s;             /* inside step() only, accumulated over resumes */
     double total_s_before;       /* wall time of earlier sessions (resume) */

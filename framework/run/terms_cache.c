@@ -49,6 +49,14 @@ void blo_terms_cache_free(blo_terms_cache *c)
     g_free(c);
 }
 
+void blo_terms_cache_clear(blo_terms_cache *c)
+{
+    for (int i = 0; c && i < c->n_slots; i++) {
+        c->slots[i].valid = FALSE;
+        blo_graph_reset(c->slots[i].graph);
+    }
+}
+
 static slot *find(blo_terms_cache *c, const float *y)
 {
     size_t bytes = (size_t)c->dim_y * sizeof(float);

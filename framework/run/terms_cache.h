@@ -14,6 +14,8 @@ typedef blo_tensor *(*blo_terms_fn)(void *self, blo_tensor *y);
 /* A cache of n_slots recordings of terms_fn(self, y) for y of dim_y floats. */
 blo_terms_cache *blo_terms_cache_new(int64_t dim_y, int n_slots, blo_terms_fn terms_fn, void *self);
 void             blo_terms_cache_free(blo_terms_cache *c);
+/* Forget every recording (the objective's terms changed, e.g. a new minibatch). */
+void             blo_terms_cache_clear(blo_terms_cache *c);
 
 /* The graph holding terms_fn(self, y), recorded with y differentiable, and
  * rewound to just after them: *ty is y's leaf (over the cache's own copy of y),

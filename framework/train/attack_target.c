@@ -5,8 +5,7 @@
 
 typedef struct learner_target {
     blo_attack_target target;   /* first: the public part callers see */
-    const blo_learner_vtable *vt;
-    void *lself;
+    blo_object *learner;
     const float *y;
     int64_t n_y;
     const float *ref_logits;    /* KL mode when non-NULL */
@@ -26,7 +25,7 @@ static gboolean target_eval(learner_target *t, const float *input, int ndim, con
     /* The attack's buffer is const; the leaf only reads it. */
     blo_tensor *in = blo_leaf(g, (float *)input, ndim, shape, TRUE);
     blo_tensor *yt = blo_leaf(g, (float *)t->y, BLO_SHAPE(t->n_y), FALSE);
-    blo_tensor *logits = t->vt->forward(t->lself, yt, in, FALSE);
+    blo_tensor *logits = blo_learner_forward_inputs(t->learner, yt, &in, NULL, BLO_MODE_EVAL, NULL);
     blo_tensor *each = NULL;
     if (t->ref_logits && logits) {
         /* KL(p_ref || p) per item = sum_c p_ref (log p_ref - log p). */
@@ -71,8 +70,7 @@ blo_attack_target *blo_learner_attack_target_new(blo_object *learner, const floa
     learner_target *t = g_new0(learner_target, 1);
     t->target = (blo_attack_target){ .loss_grad = target_loss_grad, .user = t, .x_min = x_min,
                                      .x_max = x_max, .loss_grad_each = target_loss_grad_each };
-    t->vt = vt;
-    t->lself = blo_object_self(learner);
+    t->learner = learner;
     t->y = y;
     t->n_y = n_y;
     t->graph = blo_graph_new();

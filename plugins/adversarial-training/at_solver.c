@@ -26,8 +26,8 @@ gboolean at_init(void *self, blo_run *run, GError **error)
     blo_object *dataset = blo_run_dataset(run);
     s->learner = blo_run_learner(run);
     if (!s->learner || !dataset) {
-        g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED, "%s needs %s in the pipeline "
-                    "(e.g. dataset:fashion-mnist ! learner:cnn ! %s)", s->name,
+        g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED, "needs %s in the pipeline "
+                    "(e.g. dataset:fashion-mnist ! learner:cnn ! %s)",
                     !dataset ? "a dataset" : "a learner", s->name);
         return FALSE;
     }
@@ -36,25 +36,31 @@ gboolean at_init(void *self, blo_run *run, GError **error)
         return FALSE;
     if (s->eval_split[0] && !(s->eval = blo_dataset_get_split(dataset, s->eval_split, error)))
         return FALSE;
-    if (s->method == AT_TRADES && train->n_classes < 1) {
-        g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED, "%s: the train split declares no classes "
-                    "(n_classes), needed for the clean reference distribution", s->name);
+    const blo_learner_setup *ls = blo_learner_info(s->learner);
+    if (ls->n_inputs != 1 || ls->output != BLO_OUTPUT_CLASS_LOGITS) {
+        g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED, "needs a learner with one input giving class logits");
         return FALSE;
     }
-    s->batches = blo_batches_new(train, s->cfg.batch_size, s->name, error);
+    s->input = ls->inputs[0];
+    const blo_field *xf = blo_split_field(train, s->input, BLO_DTYPE_F32, error);
+    const blo_field *lf = xf ? blo_split_field(train, "label", BLO_DTYPE_I32, error) : NULL;
+    if (!lf)
+        return FALSE;
+    const char *fields[] = { s->input, "label", NULL };
+    s->batches = blo_batches_new(train, fields, s->cfg.batch_size, NULL, error);
     if (!s->batches)
         return FALSE;
     s->ctx = blo_run_ctx(run);
     s->n_y = blo_run_dim_y(run);
     s->opt = blo_optimizer_new((size_t)s->n_y, &s->cfg.opt);
     s->graph = blo_graph_new();
-    s->target = blo_learner_attack_target_new(s->learner, blo_run_y(run), s->n_y, train->x_min, train->x_max);
-    int64_t batch_floats = MIN(s->cfg.batch_size, train->n) * blo_batches_item_numel(s->batches);
+    s->target = blo_learner_attack_target_new(s->learner, blo_run_y(run), s->n_y, xf->lo, xf->hi);
+    int64_t batch_floats = blo_batches_max_items(s->batches) * blo_field_item_numel(xf);
     s->grad = g_new(float, s->n_y);
     s->adv = g_new(float, batch_floats);
     s->attack_grad = g_new(float, batch_floats);
     /* Logits of a batch: n_classes per item (TRADES' clean reference). */
-    s->clean_logits_cap = MIN(s->cfg.batch_size, train->n) * MAX(train->n_classes, 1);
+    s->clean_logits_cap = blo_batches_max_items(s->batches) * MAX(ls->n_out, 1);
     s->clean_logits = g_new(float, s->clean_logits_cap);
     return TRUE;
 }
@@ -82,7 +88,7 @@ blo_step_status at_step(void *self, blo_run *run, GError **error)
     if (blo_batches_epoch(s->batches) >= s->cfg.epochs)
         return BLO_STEP_DONE;
     float *y = blo_run_y(run);
-    blo_train_batch b;
+    blo_batch b;
     double loss;
     if (!at_next_batch(s, run, y, &b, error) || !at_batch_loss_grad(s, &b, y, &loss, s->grad, error))
         return BLO_STEP_ERROR;

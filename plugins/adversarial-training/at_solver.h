@@ -23,6 +23,7 @@ typedef struct at_solver {
     blo_object *learner;
     int64_t n_y;
     const blo_split *eval;
+    const char *input;          /* the learner's input field (perturbed) */
     blo_batches *batches;
     blo_optimizer *opt;
     blo_graph *graph;
@@ -48,8 +49,8 @@ int64_t          at_planned(void *self);
 gboolean         at_save(void *self, blo_state *st, GError **error);
 gboolean         at_load(void *self, const blo_state *st, GError **error);
 void             at_destroy(void *self);
-gboolean         at_next_batch(void *self, blo_run *run, const float *w, blo_train_batch *out, GError **error);
-gboolean         at_batch_loss_grad(void *self, const blo_train_batch *b, const float *w, double *loss,
+gboolean         at_next_batch(void *self, blo_run *run, const float *w, blo_batch *out, GError **error);
+gboolean         at_batch_loss_grad(void *self, const blo_batch *b, const float *w, double *loss,
                                     float *grad, GError **error);
 gboolean         at_epoch_end(void *self, blo_run *run, const float *w, GError **error);
 

@@ -9,7 +9,7 @@ static int64_t count_correct(blo_graph *g, blo_object *learner, const float *y, 
     blo_graph_reset(g);
     blo_tensor *yt = blo_leaf(g, (float *)y, BLO_SHAPE(n_y), FALSE);
     blo_tensor *in = blo_leaf(g, (float *)x, pb->ndim, pb->shape, FALSE);
-    blo_tensor *logits = blo_object_learner(learner)->forward(blo_object_self(learner), yt, in, FALSE);
+    blo_tensor *logits = blo_learner_forward_inputs(learner, yt, &in, NULL, BLO_MODE_EVAL, NULL);
     return logits ? blo_count_correct(logits->data, pb->B, logits->shape[1], pb->labels) : -1;
 }
 
@@ -17,13 +17,24 @@ gboolean robust_eval(blo_object *learner, const float *y, int64_t n_y, const blo
                      int64_t batch_size, robust_craft_fn craft, void *user, blo_rng *rng,
                      double *clean, double *robust, GError **error)
 {
-    int64_t n = n_items > 0 ? MIN(n_items, s->n) : s->n, D = blo_split_item_numel(s);
-    if (!s->x || !s->labels || n < 1) {
-        g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED,
-                    "robust accuracy: split '%s' has no dense labelled items", s->name);
+    const blo_learner_setup *ls = blo_learner_info(learner);
+    int64_t len = blo_split_len(s), n = n_items > 0 ? MIN(n_items, len) : len;
+    if (!ls || ls->n_inputs != 1) {
+        g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED, "robust accuracy: needs a learner with one input");
         return FALSE;
     }
-    blo_attack_target *t = blo_learner_attack_target_new(learner, y, n_y, s->x_min, s->x_max);
+    const blo_field *xf = blo_split_field(s, ls->inputs[0], BLO_DTYPE_F32, error);
+    const int32_t *labels = xf ? blo_split_i32(s, "label", error) : NULL;
+    if (!labels)
+        return FALSE;
+    if (n < 1) {
+        g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED, "robust accuracy: split '%s' has no items",
+                    blo_split_name(s));
+        return FALSE;
+    }
+    const float *x = xf->data;
+    int64_t D = blo_field_item_numel(xf);
+    blo_attack_target *t = blo_learner_attack_target_new(learner, y, n_y, xf->lo, xf->hi);
     float *adv = g_new(float, MIN(batch_size, n) * D);
     blo_graph *g = blo_graph_new();
     blo_graph_push_no_grad(g);
@@ -31,9 +42,9 @@ gboolean robust_eval(blo_object *learner, const float *y, int64_t n_y, const blo
     gboolean ok = TRUE;
     for (int64_t at = 0; ok && at < n; at += batch_size) {
         int64_t shape[BLO_MAX_DIMS];
-        memcpy(shape, s->x_shape, sizeof shape);
+        memcpy(shape, xf->shape, sizeof shape);
         shape[0] = MIN(batch_size, n - at);
-        perturb_batch pb = perturb_batch_make(t, s->x + at * D, s->x_ndim, shape, s->labels + at);
+        perturb_batch pb = perturb_batch_make(t, x + at * D, xf->ndim, shape, labels + at);
         ok = craft(user, &pb, adv, rng, error);
         int64_t c = ok ? count_correct(g, learner, y, n_y, pb.x, &pb) : -1;
         int64_t r = c >= 0 ? count_correct(g, learner, y, n_y, adv, &pb) : -1;

@@ -10,10 +10,10 @@ typedef struct fmnist_plugin {
 
 static const blo_param_spec fmnist_params[] = {
     BLO_PARAM_STRING("root", "", "folder with the four IDX .gz files (default: BLO_DATA_PATH, then " FMNIST_DEFAULT_DIR ")"),
-    BLO_PARAM_INT("n_train", 5000, 0, 60000, "training items drawn from the 60000 training images"),
-    BLO_PARAM_INT("n_val", 5000, 0, 60000, "validation items drawn from the rest of the training images"),
+    BLO_PARAM_INT("n_train", 60000, 0, 60000, "training items drawn from the 60000 training images"),
+    BLO_PARAM_INT("n_val", 0, 0, 60000, "validation items drawn from the rest of the training images"),
     BLO_PARAM_INT("n_test", 10000, 0, 10000, "test items: the first n_test of the 10000 test images"),
-    BLO_PARAM_DOUBLE("corrupt", 0.5, 0.0, 1.0, "fraction of train labels replaced by a different class"),
+    BLO_PARAM_DOUBLE("corrupt", 0.0, 0.0, 1.0, "fraction of train labels replaced by a different class (label noise)"),
     BLO_PARAM_INT("data_seed", -1, -1, G_MAXINT64, "seed of the split and the label noise (-1: the run's seed)"),
     BLO_PARAM_BOOL("flatten", TRUE, "items as [784] vectors (else [1, 28, 28] images)"),
     BLO_PARAM_BOOL("drop_corrupted", FALSE,
@@ -57,7 +57,7 @@ static const blo_split *fmnist_split(void *self, const char *name)
     fmnist_plugin *p = self;
     for (int i = 0; p->data && i < FMNIST_N_SPLITS; i++)
         if (g_strcmp0(name, fmnist_split_names[i]) == 0)
-            return &p->data->splits[i];
+            return p->data->splits[i];
     return NULL;
 }
 
@@ -81,6 +81,7 @@ static const blo_dataset_vtable fmnist_vtable = {
     .split = fmnist_split,
     .split_names = fmnist_names,
     .destroy = fmnist_destroy,
+    .field_docs = fmnist_field_docs,
 };
 
 static const blo_component fmnist_component = {

@@ -26,13 +26,14 @@ typedef struct fmnist_config {
 
 enum { FMNIST_TRAIN, FMNIST_VAL, FMNIST_TEST, FMNIST_N_SPLITS };
 
+/* Each split has the fields image (f32 [n,784] or [n,1,28,28], in [0,1]) and
+ * label (i32 [n], 10 classes); the train split, when corrupt > 0 and the
+ * corrupted items are kept, also true_label (i32) and corrupted (u8, 0/1). */
 typedef struct fmnist_data {
-    blo_split splits[FMNIST_N_SPLITS];
-    float *x[FMNIST_N_SPLITS];
-    int32_t *labels[FMNIST_N_SPLITS];
-    int32_t *true_labels;     /* train only, when corrupt > 0 */
-    uint8_t *corrupted;       /* train only, when corrupt > 0 */
+    blo_split *splits[FMNIST_N_SPLITS];
 } fmnist_data;
+
+extern const blo_field_doc fmnist_field_docs[];
 
 extern const char *const fmnist_split_names[FMNIST_N_SPLITS + 1];
 
@@ -43,10 +44,5 @@ char *fmnist_find_dir(const char *root, GError **error);
 
 fmnist_data *fmnist_data_load(const fmnist_config *cfg, GError **error);
 void         fmnist_data_free(fmnist_data *d);
-
-/* Replace round(rho n) labels, chosen uniformly without replacement, by a
- * uniformly drawn different class; fills true_labels and the mask. */
-void fmnist_corrupt_labels(int32_t *labels, int32_t *true_labels, uint8_t *corrupted, int64_t n,
-                           int32_t n_classes, double rho, blo_rng *rng);
 
 #endif

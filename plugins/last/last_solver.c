@@ -53,7 +53,7 @@ static void *last_create(const blo_params *params, blo_ctx *ctx, GError **error)
     const blo_solver_vtable *bvt = blo_object_solver(base);
     if (!BLO_SOLVER_HAS_TRAINER(bvt)) {
         g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED,
-                    "solver:last: base=solver:%s is not a minibatch trainer (it lacks next_batch / "
+                    "base=solver:%s is not a minibatch trainer (it lacks next_batch / "
                     "batch_loss_grad); use solver:fgsm-at, solver:pgd-at or solver:trades",
                     blo_object_component(base)->name);
         blo_object_free(base);
@@ -97,21 +97,23 @@ static gboolean last_init(void *self, blo_run *run, GError **error)
 
 /* Teacher logits f_theta(x) (no gradient), then lambda KL(teacher || f_phi(x_adv))
  * and its phi-gradient into s->sd_grad. */
-static gboolean self_distillation(last_solver *s, const blo_train_batch *b, const float *theta, double *value,
+static gboolean self_distillation(last_solver *s, const blo_batch *b, const float *theta, double *value,
                                   GError **error)
 {
-    const blo_learner_vtable *vt = blo_object_learner(s->learner);
-    void *lself = blo_object_self(s->learner);
+    const blo_learner_setup *ls = blo_learner_info(s->learner);
+    const blo_batch_field *x = blo_batch_find(b, ls->inputs[0]);
     blo_graph *g = s->graph;
     blo_graph_reset(g);
     blo_graph_push_no_grad(g);
-    blo_tensor *teacher = vt->forward(lself, blo_leaf(g, (float *)theta, BLO_SHAPE(s->n_y), FALSE),
-                                      blo_leaf(g, (float *)b->x, b->ndim, b->shape, FALSE), FALSE);
+    blo_tensor *clean = blo_leaf(g, (float *)x->clean, x->ndim, x->shape, FALSE);
+    blo_tensor *teacher = blo_learner_forward_inputs(s->learner, blo_leaf(g, (float *)theta, BLO_SHAPE(s->n_y), FALSE),
+                                                     &clean, b, BLO_MODE_EVAL, NULL);
     blo_graph_pop_no_grad(g);
     if (!teacher || !blo_graph_check(g, error))
         return FALSE;
     blo_tensor *phi = blo_leaf(g, s->proxy, BLO_SHAPE(s->n_y), TRUE);
-    blo_tensor *student = vt->forward(lself, phi, blo_leaf(g, (float *)b->x_adv, b->ndim, b->shape, FALSE), TRUE);
+    blo_tensor *adv = blo_leaf(g, x->data, x->ndim, x->shape, FALSE);
+    blo_tensor *student = blo_learner_forward_inputs(s->learner, phi, &adv, b, BLO_MODE_TRAIN, NULL);
     blo_tensor *kl = blo_kl_div_log(blo_log_softmax(blo_detach(teacher), -1), blo_log_softmax(student, -1), -1);
     blo_tensor *sd = blo_mul_scalar(kl, (float)s->lambda);
     blo_vec_zero((size_t)s->n_y, s->sd_grad);
@@ -145,7 +147,7 @@ static blo_step_status last_step(void *self, blo_run *run, GError **error)
         return BLO_STEP_DONE;
     float *theta = blo_run_y(run);
     size_t n = (size_t)s->n_y;
-    blo_train_batch b;
+    blo_batch b;
     double loss, sd;
     if (!s->bvt->next_batch(s->bself, run, theta, &b, error) ||
         !s->bvt->batch_loss_grad(s->bself, &b, s->proxy, &loss, s->grad, error) ||
@@ -160,7 +162,7 @@ static blo_step_status last_step(void *self, blo_run *run, GError **error)
     blo_vec_copy(n, theta, s->theta_old);
     blo_vec_axpby(n, (float)s->beta, s->proxy_new, (float)(1 - s->beta), theta);
     if (!blo_vec_all_finite(n, theta)) {
-        g_set_error(error, BLO_ERROR, BLO_ERROR_NUMERIC, "solver:last: non-finite weights at step %" G_GINT64_FORMAT
+        g_set_error(error, BLO_ERROR, BLO_ERROR_NUMERIC, "non-finite weights at step %" G_GINT64_FORMAT
                     " (lower alpha or beta?)", s->steps);
         return BLO_STEP_ERROR;
     }

@@ -56,9 +56,38 @@ static gboolean image_shape(seq_model *m, int in_ndim, const int64_t *in_shape, 
     return FALSE;
 }
 
-int64_t seq_setup(void *self, int in_ndim, const int64_t *in_shape, int64_t n_out, GError **error)
+
+gboolean seq_setup(void *self, blo_learner_setup *ls, GError **error)
 {
     seq_model *m = self;
+    if (!ls->train) {
+        g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED, "needs a dataset in the pipeline to know its input "
+                    "shape and classes");
+        return FALSE;
+    }
+    const blo_field *in = blo_split_field(ls->train, m->input, BLO_DTYPE_F32, error);
+    const blo_field *label = in ? blo_split_field(ls->train, m->target, BLO_DTYPE_I32, error) : NULL;
+    if (!label)
+        return FALSE;
+    int64_t n_out = m->classes > 0 ? m->classes : label->n_classes;
+    if (n_out < 1) {
+        g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED, "field '%s' declares no class count; set classes=",
+                    m->target);
+        return FALSE;
+    }
+    int64_t n = seq_setup_shapes(m, in->ndim - 1, in->shape + 1, n_out, error);
+    if (n < 0)
+        return FALSE;
+    ls->n_params = n;
+    ls->n_inputs = 1;
+    ls->inputs[0] = m->input;
+    ls->output = BLO_OUTPUT_CLASS_LOGITS;
+    ls->n_out = n_out;
+    return TRUE;
+}
+
+int64_t seq_setup_shapes(seq_model *m, int in_ndim, const int64_t *in_shape, int64_t n_out, GError **error)
+{
     int64_t c = 0, h = 1, w = 1, features = 1;   /* current activation: [c, h, w] or [features] */
     gboolean spatial = m->image_input;
     if (spatial) {
@@ -117,12 +146,12 @@ int64_t seq_setup(void *self, int in_ndim, const int64_t *in_shape, int64_t n_ou
     return offset;
 }
 
-void seq_init_params(void *self, float *y, blo_rng *rng)
+gboolean seq_init_params(void *self, float *y, blo_rng *rng, GError **error)
 {
     seq_model *m = self;
     blo_vec_zero((size_t)m->n_params, y);   /* biases start at zero */
     if (m->init == SEQ_INIT_ZERO)
-        return;
+        return TRUE;
     for (int i = 0; i < m->n_layers; i++) {
         seq_layer *l = &m->layers[i];
         if (l->kind != SEQ_DENSE && l->kind != SEQ_CONV)
@@ -134,11 +163,13 @@ void seq_init_params(void *self, float *y, blo_rng *rng)
         else
             blo_init_kaiming_uniform(y + l->w_offset, n, l->in_features, rng);
     }
+    return TRUE;
 }
 
-blo_tensor *seq_forward(void *self, blo_tensor *y, blo_tensor *input, gboolean training)
+blo_tensor *seq_forward(void *self, const blo_forward *fw)
 {
     seq_model *m = self;
+    blo_tensor *y = fw->y, *input = fw->inputs[0];
     if (!input)
         return NULL;
     int64_t batch = input->shape[0];
@@ -179,7 +210,20 @@ blo_tensor *seq_forward(void *self, blo_tensor *y, blo_tensor *input, gboolean t
 
 void seq_destroy(void *self)
 {
-    g_free(self);
+    seq_model *m = self;
+    g_free(m->input);
+    g_free(m->target);
+    g_free(m);
+}
+
+seq_model *seq_model_new(const blo_params *params)
+{
+    seq_model *m = g_new0(seq_model, 1);
+    m->init = seq_init_from_name(blo_params_get_string(params, "init"));
+    m->input = g_strdup(blo_params_get_string(params, "input"));
+    m->target = g_strdup(blo_params_get_string(params, "target"));
+    m->classes = blo_params_get_int(params, "classes");
+    return m;
 }
 
 gboolean seq_forward_is_pure(void *self)

@@ -26,6 +26,9 @@ typedef struct seq_model {
     seq_layer layers[SEQ_MAX_LAYERS];
     int n_layers;
     seq_init init;
+    char *input;                  /* the float field it reads ("image") */
+    char *target;                 /* the class field that gives the output width ("label") */
+    int64_t classes;              /* > 0: output width regardless of the target field */
     gboolean image_input;         /* convolutional: items must be [C, H, W] */
     /* Filled by setup(): */
     int64_t item_shape[3];        /* [C, H, W] for image models */
@@ -37,10 +40,23 @@ void    seq_add_conv(seq_model *m, int64_t channels, int kernel);
 void    seq_add_relu(seq_model *m);
 void    seq_add_maxpool(seq_model *m, int kernel);
 
+/* Parameters every sequential learner declares (before BLO_PARAM_END). */
+#define SEQ_IO_PARAMS \
+    BLO_PARAM_STRING("input", "image", "float field the model reads"), \
+    BLO_PARAM_STRING("target", "label", "class field whose class count sets the output width"), \
+    BLO_PARAM_INT("classes", 0, 0, 1 << 20, "output width (0: the target field's class count)")
+
+/* A model with the SEQ_IO_PARAMS and `init` read from params; layers are added next. */
+seq_model  *seq_model_new(const blo_params *params);
+
+/* Fixes the layer shapes for items of in_shape[0..in_ndim) and n_out outputs;
+ * the parameter count, or -1 with error. */
+int64_t     seq_setup_shapes(seq_model *m, int in_ndim, const int64_t *in_shape, int64_t n_out, GError **error);
+
 /* The learner vtable entries, shared by every sequential learner. */
-int64_t     seq_setup(void *self, int in_ndim, const int64_t *in_shape, int64_t n_out, GError **error);
-void        seq_init_params(void *self, float *y, blo_rng *rng);
-blo_tensor *seq_forward(void *self, blo_tensor *y, blo_tensor *input, gboolean training);
+gboolean    seq_setup(void *self, blo_learner_setup *ls, GError **error);
+gboolean    seq_init_params(void *self, float *y, blo_rng *rng, GError **error);
+blo_tensor *seq_forward(void *self, const blo_forward *fw);
 void        seq_destroy(void *self);
 /* Dense, convolution, ReLU and max-pool layers only: always TRUE. */
 gboolean    seq_forward_is_pure(void *self);

@@ -6,8 +6,7 @@ typedef struct standard_solver {
     blo_train_config cfg;
     /* Bound by init(): */
     blo_ctx *ctx;
-    const blo_learner_vtable *lvt;
-    void *lself;
+    blo_object *learner;
     int64_t n_y;
     blo_batches *batches;
     blo_optimizer *opt;
@@ -35,7 +34,7 @@ static gboolean standard_init(void *self, blo_run *run, GError **error)
     standard_solver *s = self;
     blo_object *learner = blo_run_learner(run), *dataset = blo_run_dataset(run);
     if (!learner || !dataset) {
-        g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED, "solver:standard needs %s in the pipeline "
+        g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED, "needs %s in the pipeline "
                     "(e.g. dataset:fashion-mnist ! learner:mlp ! solver:standard)",
                     !dataset ? "a dataset" : "a learner");
         return FALSE;
@@ -43,12 +42,13 @@ static gboolean standard_init(void *self, blo_run *run, GError **error)
     const blo_split *train = blo_dataset_get_split(dataset, "train", error);
     if (!train)
         return FALSE;
-    s->batches = blo_batches_new(train, s->cfg.batch_size, "solver:standard", error);
+    const char *extra[] = { "label", NULL };
+    g_autofree const char **fields = blo_learner_fields(learner, extra);
+    s->batches = blo_batches_new(train, fields, s->cfg.batch_size, NULL, error);
     if (!s->batches)
         return FALSE;
     s->ctx = blo_run_ctx(run);
-    s->lvt = blo_object_learner(learner);
-    s->lself = blo_object_self(learner);
+    s->learner = learner;
     s->n_y = blo_run_dim_y(run);
     s->opt = blo_optimizer_new((size_t)s->n_y, &s->cfg.opt);
     s->graph = blo_graph_new();
@@ -62,7 +62,9 @@ static blo_step_status standard_step(void *self, blo_run *run, GError **error)
     if (blo_batches_epoch(s->batches) >= s->cfg.epochs)
         return BLO_STEP_DONE;
     blo_batch b;
-    blo_batches_next(s->batches, blo_ctx_rng(s->ctx), &b);
+    if (!blo_batches_next(s->batches, blo_ctx_rng(s->ctx), &b, error))
+        return BLO_STEP_ERROR;
+    const int32_t *labels = blo_batch_find(&b, "label")->data;
     if (b.index == 0) {
         s->epoch_correct = s->epoch_seen = 0;
         s->epoch_loss = 0;
@@ -71,22 +73,21 @@ static blo_step_status standard_step(void *self, blo_run *run, GError **error)
     float *y = blo_run_y(run);
     blo_graph_reset(s->graph);
     blo_tensor *yt = blo_leaf(s->graph, y, BLO_SHAPE(s->n_y), TRUE);
-    blo_tensor *in = blo_leaf(s->graph, b.x, b.ndim, b.shape, FALSE);
-    blo_tensor *logits = s->lvt->forward(s->lself, yt, in, TRUE);
-    blo_tensor *loss = blo_cross_entropy(logits, b.labels, -1);
+    blo_tensor *logits = blo_learner_forward(s->learner, yt, &b, BLO_MODE_TRAIN, NULL);
+    blo_tensor *loss = blo_cross_entropy(logits, labels, -1);
     blo_vec_zero((size_t)s->n_y, s->grad);
     if (!loss || !blo_graph_check(s->graph, error) || !blo_backward_into(loss, yt, s->grad, error))
         return BLO_STEP_ERROR;
     double value = loss->data[0];
     if (!blo_vec_all_finite((size_t)s->n_y, s->grad) || value != value) {
-        g_set_error(error, BLO_ERROR, BLO_ERROR_NUMERIC, "solver:standard: non-finite loss or gradient at epoch %"
+        g_set_error(error, BLO_ERROR, BLO_ERROR_NUMERIC, "non-finite loss or gradient at epoch %"
                     G_GINT64_FORMAT " batch %" G_GINT64_FORMAT " (lower lr?)", b.epoch, b.index);
         return BLO_STEP_ERROR;
     }
     blo_train_update_lr(&s->cfg, s->opt, blo_batches_per_epoch(s->batches), b.epoch, b.index);
     blo_optimizer_step(s->opt, y, s->grad);
 
-    s->epoch_correct += blo_count_correct(logits->data, b.n, logits->shape[1], b.labels);
+    s->epoch_correct += blo_count_correct(logits->data, b.n, logits->shape[1], labels);
     s->epoch_seen += b.n;
     s->epoch_loss += value * (double)b.n;
     blo_ctx_trace(s->ctx, "loss", value);

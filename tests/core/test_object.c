@@ -64,9 +64,10 @@ Test(object, dataset_split_lookup)
 {
     blo_pipeline *p = parse_resolved("dataset:fx-data", reg, NULL);
     blo_object *d = blo_object_new_from_node(g_ptr_array_index(p->nodes, 0), NULL, NULL);
+    cr_assert(blo_object_dataset(d)->load(blo_object_self(d), NULL, NULL));
     const blo_split *s = blo_dataset_get_split(d, "train", NULL);
     cr_assert_not_null(s);
-    cr_assert_eq(s->n, 8);
+    cr_assert_eq(blo_split_len(s), 8);
     GError *err = NULL;
     cr_assert_null(blo_dataset_get_split(d, "test", &err));
     cr_assert_str_eq(err->message, "dataset:fx-data has no split 'test'; its splits are: train");

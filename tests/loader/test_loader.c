@@ -287,6 +287,7 @@ Test(loader, missing_required_members)
         { "no-solver-step.so", "solver:fx-no-step", "step" },
         { "no-attack-perturb.so", "attack:fx-no-perturb", "perturb" },
         { "no-metric-destroy.so", "metric:fx-no-destroy", "destroy" },
+        { "no-loss-each.so", "loss:fx-no-each", "each" },
     };
     char *dir = scenario_dir(NULL, NULL);
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++)

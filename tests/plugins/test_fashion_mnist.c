@@ -7,6 +7,14 @@
 #include <zlib.h>
 
 #include "fmnist_data.h"
+
+/* The split's fields as the old struct members read them. */
+#define S_N(s) blo_split_len(s)
+#define S_X(s) blo_split_f32((s), "image", NULL)
+#define S_LABELS(s) blo_split_i32((s), "label", NULL)
+#define S_TRUE(s) (blo_split_find((s), "true_label") ? blo_split_i32((s), "true_label", NULL) : NULL)
+#define S_CORRUPTED(s) (blo_split_find((s), "corrupted") ? blo_split_u8((s), "corrupted", NULL) : NULL)
+#define S_IMAGE(s) blo_split_find((s), "image")
 #include "idx_file.h"
 #include "idx_fixture.h"
 
@@ -43,7 +51,7 @@ static void expect_failure(const char *file, int code, const char *what)
 
 static int64_t item_index(const blo_split *s, int64_t i)
 {
-    const float *px = s->x + i * 784;
+    const float *px = S_X(s) + i * 784;
     return lroundf(px[0] * 255.0f) + 256 * lroundf(px[1] * 255.0f);
 }
 
@@ -54,32 +62,32 @@ Test(fashion_mnist, loads_splits_with_scaled_pixels)
     GError *err = NULL;
     fmnist_data *d = fmnist_data_load(&cfg, &err);
     cr_assert_not_null(d, "%s", err ? err->message : "");
-    const blo_split *tr = &d->splits[FMNIST_TRAIN], *va = &d->splits[FMNIST_VAL], *te = &d->splits[FMNIST_TEST];
-    cr_expect_eq(tr->n, 100);
-    cr_expect_eq(va->n, 60);
-    cr_expect_eq(te->n, 30);
-    cr_expect_eq(tr->x_ndim, 2);
-    cr_expect_eq(tr->x_shape[1], 784);
-    cr_expect_eq(tr->n_classes, 10);
-    cr_expect_null(tr->corrupted);
+    const blo_split *tr = d->splits[FMNIST_TRAIN], *va = d->splits[FMNIST_VAL], *te = d->splits[FMNIST_TEST];
+    cr_expect_eq(S_N(tr), 100);
+    cr_expect_eq(S_N(va), 60);
+    cr_expect_eq(S_N(te), 30);
+    cr_expect_eq(S_IMAGE(tr)->ndim, 2);
+    cr_expect_eq(S_IMAGE(tr)->shape[1], 784);
+    cr_expect_eq(blo_split_find(tr, "label")->n_classes, 10);
+    cr_expect_null(S_CORRUPTED(tr));
     /* Train and val are distinct training items with their own labels. */
     gboolean seen[N_TRAIN_FILE] = { FALSE };
     for (int s = 0; s < 2; s++) {
         const blo_split *sp = s ? va : tr;
-        for (int64_t i = 0; i < sp->n; i++) {
+        for (int64_t i = 0; i < S_N(sp); i++) {
             int64_t src = item_index(sp, i);
             cr_assert(src >= 0 && src < N_TRAIN_FILE);
             cr_expect(!seen[src], "item %ld drawn twice", (long)src);
             seen[src] = TRUE;
-            cr_expect_eq(sp->labels[i], src % 10);
+            cr_expect_eq(S_LABELS(sp)[i], src % 10);
         }
     }
     /* Test = the first n_test test items, in order. */
-    for (int64_t i = 0; i < te->n; i++)
+    for (int64_t i = 0; i < S_N(te); i++)
         cr_expect_eq(item_index(te, i), i);
-    for (int64_t k = 0; k < 784 * te->n; k++)
-        cr_assert(te->x[k] >= 0.0f && te->x[k] <= 1.0f);
-    cr_expect_float_eq(te->x[5], 5.0f / 255.0f, 1e-6);
+    for (int64_t k = 0; k < 784 * S_N(te); k++)
+        cr_assert(S_X(te)[k] >= 0.0f && S_X(te)[k] <= 1.0f);
+    cr_expect_float_eq(S_X(te)[5], 5.0f / 255.0f, 1e-6);
     fmnist_data_free(d);
 }
 
@@ -89,9 +97,9 @@ Test(fashion_mnist, images_unflattened)
     cfg.flatten = FALSE;
     fmnist_data *d = fmnist_data_load(&cfg, NULL);
     cr_assert_not_null(d);
-    const blo_split *s = &d->splits[FMNIST_VAL];
-    cr_expect_eq(s->x_ndim, 4);
-    cr_expect(s->x_shape[0] == 60 && s->x_shape[1] == 1 && s->x_shape[2] == 28 && s->x_shape[3] == 28);
+    const blo_split *s = d->splits[FMNIST_VAL];
+    cr_expect_eq(S_IMAGE(s)->ndim, 4);
+    cr_expect(S_IMAGE(s)->shape[0] == 60 && S_IMAGE(s)->shape[1] == 1 && S_IMAGE(s)->shape[2] == 28 && S_IMAGE(s)->shape[3] == 28);
     fmnist_data_free(d);
 }
 
@@ -103,9 +111,9 @@ Test(fashion_mnist, split_depends_on_seed_only)
     fmnist_data *c = fmnist_data_load(&cfg, NULL);
     cr_assert(a && b && c);
     size_t bytes = 100 * 784 * sizeof(float);
-    cr_expect_eq(memcmp(a->splits[FMNIST_TRAIN].x, b->splits[FMNIST_TRAIN].x, bytes), 0);
-    cr_expect_eq(memcmp(a->splits[FMNIST_TRAIN].labels, b->splits[FMNIST_TRAIN].labels, 100 * 4), 0);
-    cr_expect_neq(memcmp(a->splits[FMNIST_TRAIN].x, c->splits[FMNIST_TRAIN].x, bytes), 0);
+    cr_expect_eq(memcmp(S_X(a->splits[FMNIST_TRAIN]), S_X(b->splits[FMNIST_TRAIN]), bytes), 0);
+    cr_expect_eq(memcmp(S_LABELS(a->splits[FMNIST_TRAIN]), S_LABELS(b->splits[FMNIST_TRAIN]), 100 * 4), 0);
+    cr_expect_neq(memcmp(S_X(a->splits[FMNIST_TRAIN]), S_X(c->splits[FMNIST_TRAIN]), bytes), 0);
     fmnist_data_free(a);
     fmnist_data_free(b);
     fmnist_data_free(c);
@@ -120,20 +128,20 @@ Test(fashion_mnist, corruption_is_exact)
         cfg.corrupt = rhos[r];
         fmnist_data *d = fmnist_data_load(&cfg, NULL);
         cr_assert_not_null(d);
-        const blo_split *s = &d->splits[FMNIST_TRAIN];
+        const blo_split *s = d->splits[FMNIST_TRAIN];
         if (rhos[r] == 0) {
-            cr_expect_null(s->corrupted);
+            cr_expect_null(S_CORRUPTED(s));
             fmnist_data_free(d);
             continue;
         }
-        cr_assert(s->corrupted && s->true_labels);
+        cr_assert(S_CORRUPTED(s) && S_TRUE(s));
         int64_t changed = 0, marked = 0;
-        for (int64_t i = 0; i < s->n; i++) {
-            cr_expect_eq(s->true_labels[i], item_index(s, i) % 10, "true label kept");
-            cr_expect(s->labels[i] >= 0 && s->labels[i] < 10);
-            changed += s->labels[i] != s->true_labels[i];
-            marked += s->corrupted[i];
-            cr_expect_eq(s->corrupted[i], s->labels[i] != s->true_labels[i],
+        for (int64_t i = 0; i < S_N(s); i++) {
+            cr_expect_eq(S_TRUE(s)[i], item_index(s, i) % 10, "true label kept");
+            cr_expect(S_LABELS(s)[i] >= 0 && S_LABELS(s)[i] < 10);
+            changed += S_LABELS(s)[i] != S_TRUE(s)[i];
+            marked += S_CORRUPTED(s)[i];
+            cr_expect_eq(S_CORRUPTED(s)[i], S_LABELS(s)[i] != S_TRUE(s)[i],
                          "mask marks exactly the changed labels (item %ld)", (long)i);
         }
         cr_expect_eq(changed, llround(rhos[r] * 99), "rho=%g: %ld changed", rhos[r], (long)changed);
@@ -149,20 +157,20 @@ Test(fashion_mnist, drop_corrupted_keeps_exactly_the_clean_items)
     cfg.drop_corrupted = TRUE;
     fmnist_data *clean = fmnist_data_load(&cfg, NULL);
     cr_assert(all && clean);
-    const blo_split *a = &all->splits[FMNIST_TRAIN], *c = &clean->splits[FMNIST_TRAIN];
-    cr_expect_eq(c->n, 50, "half of 100 dropped, %ld kept", (long)c->n);
-    cr_expect_eq(c->x_shape[0], c->n);
-    cr_expect_null(c->corrupted, "no mask once every label is clean");
+    const blo_split *a = all->splits[FMNIST_TRAIN], *c = clean->splits[FMNIST_TRAIN];
+    cr_expect_eq(S_N(c), 50, "half of 100 dropped, %ld kept", (long)S_N(c));
+    cr_expect_eq(S_IMAGE(c)->shape[0], S_N(c));
+    cr_expect_null(S_CORRUPTED(c), "no mask once every label is clean");
     int64_t j = 0;
-    for (int64_t i = 0; i < a->n && j < c->n; i++) {
-        if (a->corrupted[i])
+    for (int64_t i = 0; i < S_N(a) && j < S_N(c); i++) {
+        if (S_CORRUPTED(a)[i])
             continue;
         cr_expect_eq(item_index(c, j), item_index(a, i), "kept item %ld is clean item %ld", (long)j, (long)i);
-        cr_expect_eq(c->labels[j], item_index(c, j) % 10, "kept label is the true one");
+        cr_expect_eq(S_LABELS(c)[j], item_index(c, j) % 10, "kept label is the true one");
         j++;
     }
-    cr_expect_eq(j, c->n);
-    cr_expect_eq(clean->splits[FMNIST_VAL].n, 60, "val untouched");
+    cr_expect_eq(j, S_N(c));
+    cr_expect_eq(S_N(clean->splits[FMNIST_VAL]), 60, "val untouched");
     fmnist_data_free(all);
     fmnist_data_free(clean);
 }
@@ -177,8 +185,8 @@ Test(fashion_mnist, corruption_deterministic_and_uniform_over_other_classes)
     blo_rng r1, r2;
     blo_rng_seed(&r1, 3);
     blo_rng_seed(&r2, 3);
-    fmnist_corrupt_labels(a, t, ma, N, 10, 1.0, &r1);
-    fmnist_corrupt_labels(b, t, mb, N, 10, 1.0, &r2);
+    blo_corrupt_labels(a, t, ma, N, 10, 1.0, &r1);
+    blo_corrupt_labels(b, t, mb, N, 10, 1.0, &r2);
     cr_expect_eq(memcmp(a, b, N * sizeof *a), 0, "same seed, same noise");
     cr_expect_eq(memcmp(ma, mb, N), 0);
     /* Shifts 1..9 each about N/9 times. */
@@ -286,7 +294,7 @@ Test(fashion_mnist, uncompressed_files_accepted)
     fmnist_config cfg = fixture_config();
     fmnist_data *d = fmnist_data_load(&cfg, NULL);
     cr_assert_not_null(d);
-    cr_expect_eq(d->splits[FMNIST_TEST].labels[13], 3);
+    cr_expect_eq(S_LABELS(d->splits[FMNIST_TEST])[13], 3);
     fmnist_data_free(d);
 }
 

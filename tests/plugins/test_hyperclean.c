@@ -37,16 +37,20 @@ typedef struct fixture {
     float xt[NT * D], xv[NV * D];
     int32_t lt[NT], lv[NV];
     uint8_t corrupted[NT];
-    blo_split train, val, test;
+    blo_split *train, *val, *test;
     seq_model model;
     hyperclean hc;
     float y[D * C + C];
 } fixture;
 
-static void make_split(blo_split *s, const char *name, float *x, int32_t *labels, int64_t n)
+/* A split viewing x [n, D] and labels [n] (the fixture keeps the data). */
+static blo_split *make_split(const char *name, float *x, int32_t *labels, int64_t n)
 {
-    *s = (blo_split){ .struct_size = sizeof *s, .name = name, .n = n, .x = x, .x_ndim = 2,
-                      .x_shape = { n, D, 1, 1 }, .labels = labels, .n_classes = C };
+    blo_split *s = blo_split_new(name, n);
+    cr_assert(blo_split_add_dense(s, "image", BLO_DTYPE_F32, x, 1, (int64_t[]){ D }, NULL, NULL));
+    cr_assert(blo_split_add_dense(s, "label", BLO_DTYPE_I32, labels, 0, NULL, NULL, NULL));
+    blo_split_set_classes(s, "label", C, -1);
+    return s;
 }
 
 static void fixture_init(fixture *f, double holdout)
@@ -63,19 +67,20 @@ static void fixture_init(fixture *f, double holdout)
     }
     for (int i = 0; i < NV; i++)
         f->lv[i] = (int32_t)blo_rng_below(&r, C);
-    make_split(&f->train, "train", f->xt, f->lt, NT);
-    f->train.corrupted = f->corrupted;
-    make_split(&f->val, "val", f->xv, f->lv, NV);
-    make_split(&f->test, "test", f->xv, f->lv, NV);
+    f->train = make_split("train", f->xt, f->lt, NT);
+    cr_assert(blo_split_add_dense(f->train, "corrupted", BLO_DTYPE_U8, f->corrupted, 0, NULL, NULL, NULL));
+    f->val = make_split("val", f->xv, f->lv, NV);
+    f->test = make_split("test", f->xv, f->lv, NV);
     f->model = (seq_model){ .init = SEQ_INIT_XAVIER };
     seq_add_dense(&f->model, SEQ_OUT_CLASSES);
+    cr_assert_eq(seq_setup_shapes(&f->model, 1, (int64_t[]){ D }, C, NULL), D * C + C);
     f->hc = (hyperclean){ .holdout = holdout };
     GError *err = NULL;
     static const blo_learner_vtable lvt = SEQ_LEARNER_VTABLE(NULL);
-    cr_assert(hyperclean_bind(&f->hc, &f->train, &f->val, &f->test, &lvt, &f->model, &err),
+    cr_assert(hyperclean_bind(&f->hc, f->train, f->val, f->test, &lvt, &f->model, "image", D * C + C, &err),
               "%s", err ? err->message : "");
     cr_assert_eq(f->hc.dim_y, D * C + C);
-    seq_init_params(&f->model, f->y, &r);
+    seq_init_params(&f->model, f->y, &r, NULL);
 }
 
 static fixture fx;
@@ -118,8 +123,9 @@ Test(hyperclean, lower_gradient_in_x)
     cr_assert(blo_backward_into(f, xl, gx, NULL));
     blo_graph_reset(g);
     blo_graph_push_no_grad(g);
-    blo_tensor *logits = seq_forward(&fx.model, blo_leaf(g, fx.y, BLO_SHAPE(D * C + C), FALSE),
-                                     blo_leaf(g, fx.xt, BLO_SHAPE(NT, D), FALSE), FALSE);
+    blo_tensor *in = blo_leaf(g, fx.xt, BLO_SHAPE(NT, D), FALSE);
+    blo_forward fw = { .struct_size = sizeof fw, .y = blo_leaf(g, fx.y, BLO_SHAPE(D * C + C), FALSE), .inputs = &in };
+    blo_tensor *logits = seq_forward(&fx.model, &fw);
     blo_tensor *ce = blo_cross_entropy_each(logits, fx.lt, -1);
     for (int i = 0; i < NT; i++) {
         double s = 1.0 / (1.0 + exp(-x[i]));
@@ -152,14 +158,16 @@ Test(hyperclean, holdout_shrinks_upper_set)
 Test(hyperclean, missing_split_is_unsupported)
 {
     fixture f;
-    make_split(&f.train, "train", f.xt, f.lt, NT);
-    make_split(&f.val, "val", f.xv, f.lv, NV);
+    f.train = make_split("train", f.xt, f.lt, NT);
+    f.val = make_split("val", f.xv, f.lv, NV);
     f.model = (seq_model){ .init = SEQ_INIT_ZERO };
     seq_add_dense(&f.model, SEQ_OUT_CLASSES);
     f.hc = (hyperclean){ 0 };
     static const blo_learner_vtable lvt = SEQ_LEARNER_VTABLE(NULL);
     GError *err = NULL;
-    cr_expect_not(hyperclean_bind(&f.hc, &f.train, &f.val, NULL, &lvt, &f.model, &err));
+    cr_expect_not(hyperclean_bind(&f.hc, f.train, f.val, NULL, &lvt, &f.model, "image", D * C + C, &err));
+    blo_split_free(f.train);
+    blo_split_free(f.val);
     cr_assert_not_null(err);
     cr_expect_eq(err->code, BLO_ERROR_UNSUPPORTED);
     cr_expect(strstr(err->message, "'test'") != NULL, "%s", err->message);

@@ -18,7 +18,8 @@ static blo_tensor *learner_loss(blo_graph *g, blo_tensor *y, void *user)
 {
     learner_case *c = user;
     blo_tensor *in = blo_leaf(g, c->input, c->in_ndim, c->in_shape, FALSE);
-    return blo_cross_entropy(seq_forward(c->m, y, in, TRUE), c->labels, -1);
+    blo_forward fw = { .struct_size = sizeof fw, .y = y, .inputs = &in, .mode = BLO_MODE_TRAIN };
+    return blo_cross_entropy(seq_forward(c->m, &fw), c->labels, -1);
 }
 
 static void fill_normal(float *v, int64_t n, float scale, uint64_t seed)
@@ -36,7 +37,7 @@ static void check_gradient(seq_model *m, int in_ndim, const int64_t *in_shape, i
     for (int d = 1; d < in_ndim; d++)
         item *= in_shape[d];
     GError *err = NULL;
-    int64_t n = seq_setup(m, in_ndim - 1, in_shape + 1, 3, &err);
+    int64_t n = seq_setup_shapes(m, in_ndim - 1, in_shape + 1, 3, &err);
     cr_assert_eq(n, expect_params, "parameters: %ld (%s)", (long)n, err ? err->message : "");
     learner_case c = { .m = m, .in_ndim = in_ndim };
     for (int d = 0; d < in_ndim; d++)
@@ -49,7 +50,7 @@ static void check_gradient(seq_model *m, int in_ndim, const int64_t *in_shape, i
     float *y = g_new(float, n);
     blo_rng r;
     blo_rng_seed(&r, 5);
-    seq_init_params(m, y, &r);
+    seq_init_params(m, y, &r, NULL);
     /* Non-zero biases too, so every parameter matters. */
     float *noise = g_new(float, n);
     fill_normal(noise, n, 0.05f, 9);
@@ -121,7 +122,7 @@ Test(learners, cnn_rejects_non_square_flat_items)
     seq_model m = { .init = SEQ_INIT_KAIMING };
     build_cnn(&m);
     GError *err = NULL;
-    cr_expect_eq(seq_setup(&m, 1, (int64_t[]){ 150 }, 3, &err), -1);
+    cr_expect_eq(seq_setup_shapes(&m, 1, (int64_t[]){ 150 }, 3, &err), -1);
     cr_assert_not_null(err);
     cr_expect_eq(err->code, BLO_ERROR_SHAPE);
     g_error_free(err);
@@ -144,17 +145,17 @@ Test(learners, fashion_mnist_sizes)
     seq_add_relu(&cnn);
     seq_add_dense(&cnn, SEQ_OUT_CLASSES);
     int64_t flat[1] = { 784 };
-    cr_expect_eq(seq_setup(&lin, 1, flat, 10, NULL), 7850);
-    cr_expect_eq(seq_setup(&mlp, 1, flat, 10, NULL), 784 * 300 + 300 + 3010);
+    cr_expect_eq(seq_setup_shapes(&lin, 1, flat, 10, NULL), 7850);
+    cr_expect_eq(seq_setup_shapes(&mlp, 1, flat, 10, NULL), 784 * 300 + 300 + 3010);
     /* conv 1->32: 320, conv 32->64: 18496, fc 1600->128: 204928, fc 128->10: 1290 */
-    cr_expect_eq(seq_setup(&cnn, 3, (int64_t[]){ 1, 28, 28 }, 10, NULL), 225034);
+    cr_expect_eq(seq_setup_shapes(&cnn, 3, (int64_t[]){ 1, 28, 28 }, 10, NULL), 225034);
     /* Zero init really is zero; Kaiming init is not. */
     float *y = g_new(float, 238510);
     blo_rng r;
     blo_rng_seed(&r, 1);
-    seq_init_params(&lin, y, &r);
+    seq_init_params(&lin, y, &r, NULL);
     cr_expect_eq(blo_vec_nrm2(7850, y), 0.0);
-    seq_init_params(&mlp, y, &r);
+    seq_init_params(&mlp, y, &r, NULL);
     cr_expect_gt(blo_vec_nrm2(784 * 300, y), 1.0);
     cr_expect_eq(blo_vec_nrm2(300, y + 784 * 300), 0.0, "biases start at zero");
     g_free(y);

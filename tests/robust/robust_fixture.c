@@ -32,12 +32,21 @@ blo_object *fixture_learner(const char *text, int in_ndim, const int64_t *in_sha
     const blo_learner_vtable *vt = blo_object_learner(l);
     cr_assert_not_null(vt);
     GError *err = NULL;
-    *n_y = vt->setup(blo_object_self(l), in_ndim, in_shape, n_out, &err);
+    /* a one-item split declares the shapes and classes the learner is set up for */
+    int64_t numel = 1;
+    for (int d = 0; d < in_ndim; d++)
+        numel *= in_shape[d];
+    blo_split *shapes = blo_split_new("train", 1);
+    cr_assert(blo_split_add_dense(shapes, "image", BLO_DTYPE_F32, g_new0(float, numel), in_ndim, in_shape, g_free, NULL));
+    cr_assert(blo_split_add_dense(shapes, "label", BLO_DTYPE_I32, g_new0(int32_t, 1), 0, NULL, g_free, NULL));
+    blo_split_set_classes(shapes, "label", (int32_t)n_out, -1);
+    *n_y = blo_learner_setup_object(l, NULL, shapes, &err);
+    blo_split_free(shapes);
     cr_assert_gt(*n_y, 0, "%s", err ? err->message : "");
     *y = g_new(float, *n_y);
     blo_rng rng;
     blo_rng_seed(&rng, seed);
-    vt->init(blo_object_self(l), *y, &rng);
+    cr_assert(vt->init(blo_object_self(l), *y, &rng, NULL));
     return l;
 }
 

@@ -20,27 +20,30 @@ static double robust_accuracy(blo_run *run, const char *attack_text)
     const blo_split *test = blo_dataset_get_split(blo_run_dataset(run), "test", NULL);
     cr_assert_not_null(test);
     const float *y = blo_run_y(run);
-    int64_t n_y = blo_run_dim_y(run), D = blo_split_item_numel(test);
-    blo_attack_target *t = blo_learner_attack_target_new(learner, y, n_y, test->x_min, test->x_max);
+    const blo_field *xf = blo_split_find(test, "image");
+    const int32_t *labels = blo_split_i32(test, "label", NULL);
+    int64_t n_y = blo_run_dim_y(run), D = blo_field_item_numel(xf);
+    blo_attack_target *t = blo_learner_attack_target_new(learner, y, n_y, xf->lo, xf->hi);
     float *adv = g_new(float, BATCH * D);
     blo_rng rng;
     blo_rng_seed(&rng, 2024);
     double correct = 0;
     for (int64_t at = 0; at < N_ITEMS; at += BATCH) {
         int64_t shape[BLO_MAX_DIMS];
-        memcpy(shape, test->x_shape, sizeof shape);
+        memcpy(shape, xf->shape, sizeof shape);
         shape[0] = BATCH;
         GError *err = NULL;
-        cr_assert(blo_object_attack(attack)->perturb(blo_object_self(attack), t, test->x + at * D, test->x_ndim, shape,
-                                                     test->labels + at, adv, &rng, &err),
+        cr_assert(blo_object_attack(attack)->perturb(blo_object_self(attack), t, (const float *)xf->data + at * D,
+                                                     xf->ndim, shape, labels + at, adv, &rng, &err),
                   "%s: %s", attack_text, err ? err->message : "");
-        blo_split view = *test;
-        view.x = adv;
-        view.labels = test->labels + at;
-        view.n = BATCH;
+        /* the adversarial batch as a split of its own */
+        blo_split *view = blo_split_new("adversarial", BATCH);
+        cr_assert(blo_split_add_dense(view, "image", BLO_DTYPE_F32, adv, xf->ndim - 1, xf->shape + 1, NULL, NULL));
+        cr_assert(blo_split_add_dense(view, "label", BLO_DTYPE_I32, labels + at, 0, NULL, NULL, NULL));
         double acc = 0;
-        cr_assert(blo_learner_eval_range(learner, y, n_y, &view, 0, BATCH, &acc, NULL, &err), "%s",
+        cr_assert(blo_learner_eval_range(learner, y, n_y, view, 0, BATCH, &acc, NULL, &err), "%s",
                   err ? err->message : "");
+        blo_split_free(view);
         correct += acc * BATCH;
     }
     g_free(adv);

@@ -8,6 +8,7 @@
 #include "plugin.h"
 #include "tensor.h"
 #include "optim.h"
+#include "data.h"
 #include "component.h"
 #include "train.h"
 #include <blo/version.h>

@@ -11,11 +11,12 @@
  *   attack     perturbs inputs to increase a loss
  *   metric     evaluates the trained result
  *
- * Every vtable starts with struct_size and has create / destroy.  Above each
- * vtable, "Required:" lists the members a component must set (non-NULL and
- * within its struct_size); every other member is optional (NULL: absent).
- * The loader refuses a plugin lacking a required member, naming the
- * component and the member (framework/loader/required_members.c).  create()
+ * Every vtable starts with struct_size and has create / destroy.  Members
+ * marked "required" (per member, or in the "Required:" line above a vtable)
+ * must be set, non-NULL and within the component's struct_size; every other
+ * member is optional (NULL: absent).  The loader refuses a plugin lacking a
+ * required member, naming the component and the member (the one table is
+ * framework/loader/required_members.c).  create()
  * receives the resolved parameters; it must not keep the params pointer past
  * destroy().  Instances are used from one thread at a time unless a vtable
  * says otherwise; they may parallelise internally.
@@ -30,6 +31,7 @@
 #include "plugin.h"
 #include "tensor.h"
 #include "rng.h"
+#include "data.h"
 
 G_BEGIN_DECLS
 
@@ -77,40 +79,6 @@ gboolean blo_state_get_bytes(const blo_state *s, const char *key, void *v, size_
 /* ======================================================================
  * dataset
  * ==================================================================== */
-/* One split of a dataset.  Fields not used by a dataset are NULL / 0. */
-typedef struct blo_split {
-    size_t struct_size;
-    const char *name;            /* "train", "val", "test", ... */
-    int64_t n;                   /* number of items */
-    /* Dense inputs [n, C, H, W] or [n, D] (a constant tensor the dataset owns);
-     * NULL when items vary in size (see images). */
-    const float *x;
-    int x_ndim;
-    int64_t x_shape[BLO_MAX_DIMS];
-    const float *x2;             /* second, pixel-aligned modality (e.g. visible beside infrared), same shape as x */
-    const int32_t *labels;       /* [n] class labels as training sees them (possibly corrupted) */
-    const int32_t *true_labels;  /* [n] uncorrupted labels when corruption was applied, else NULL */
-    const uint8_t *corrupted;    /* [n] 1 where the label was corrupted, else NULL */
-    const float *masks;          /* [n, 1, H, W] pixel targets (segmentation / detection), or NULL */
-    int32_t n_classes;
-    float x_min, x_max;          /* valid input range (attacks clamp to it) */
-    /* Variable-size images: per item pointer, channels, height, width (NULL if dense). */
-    const float *const *images;
-    const float *const *image_masks;
-    const int32_t *image_c, *image_h, *image_w;
-    /* Text items (WiC pairs, WSD instances): per item strings, NULL if unused. */
-    const char *const *text_a;
-    const char *const *text_b;
-    const int32_t *span_a;       /* [2n] start/end character (or word) of the target in text_a */
-    const int32_t *span_b;
-    const char *const *lemma;    /* target lemma per item */
-    const char *const *pos;      /* part of speech per item */
-    /* Tabular items (carbon accounting): per item name, amount, unit. */
-    const char *const *item_name;
-    const double *amount;
-    const char *const *unit;
-} blo_split;
-
 /* Required: create, load, split, split_names, destroy.  Optional: every other member. */
 typedef struct blo_dataset_vtable {
     size_t struct_size;
@@ -122,29 +90,72 @@ typedef struct blo_dataset_vtable {
     /* NULL-terminated names of the available splits. */
     const char *const *(*split_names)(void *self);
     void (*destroy)(void *self);
+    /* Optional: the fields its splits have, for `blo-host info` (NULL-name terminated). */
+    const blo_field_doc *field_docs;
 } blo_dataset_vtable;
 
 /* ======================================================================
  * learner (lower level model; parameters = lower variables y)
  * ==================================================================== */
-/* Required: create, setup, init, forward, destroy.  Optional: every other member. */
+typedef enum { BLO_MODE_EVAL = 0, BLO_MODE_TRAIN = 1 } blo_mode;
+
+/* What a learner's forward() returns. */
+typedef enum {
+    BLO_OUTPUT_CLASS_LOGITS,  /* [B, K] scores of K classes */
+    BLO_OUTPUT_DENSE_MAP,     /* [B, C, H, W] per-pixel scores (C = classes or channels) */
+    BLO_OUTPUT_TOKEN_LOGITS,  /* [B, T, V] per-token scores */
+    BLO_OUTPUT_FEATURES,      /* [B, D] features */
+} blo_output_kind;
+const char *blo_output_kind_name(blo_output_kind k);
+
+#define BLO_MAX_INPUTS 4
+
+/* What a learner is given at setup and declares back. */
+typedef struct blo_learner_setup {
+    size_t struct_size;
+    blo_ctx *ctx;
+    /* The dataset's train split (shapes, ranges and classes of its fields),
+     * NULL when the pipeline has no dataset; valid during setup only. */
+    const blo_split *train;
+    /* Filled in by the learner: */
+    int64_t n_params;                       /* floats in y */
+    int n_inputs;                           /* float fields forward() takes ... */
+    const char *inputs[BLO_MAX_INPUTS];     /* ... by name, in order (live as long as the learner) */
+    blo_output_kind output;
+    int64_t n_out;                          /* classes, channels or feature width */
+} blo_learner_setup;
+
+/* One forward pass. */
+typedef struct blo_forward {
+    size_t struct_size;
+    blo_tensor *y;                   /* all parameters, a 1-D tensor (weights are blo_view()s of it) */
+    blo_tensor *const *inputs;       /* one tensor [B, ...] per declared input, in order */
+    const blo_batch *batch;          /* the batch (integer fields such as tokens); may be NULL */
+    blo_mode mode;                   /* TRAIN: dropout on, batch statistics */
+    blo_rng *rng;                    /* the stream dropout draws from (NULL: deterministic) */
+} blo_forward;
+
 typedef struct blo_learner_vtable {
     size_t struct_size;
+    /* required */
     void *(*create)(const blo_params *params, blo_ctx *ctx, GError **error);
-    /* Fix the input shape (one item, no batch dim) and the number of outputs;
-     * returns the number of parameters (floats in y), or -1 on error. */
-    int64_t (*setup)(void *self, int in_ndim, const int64_t *in_shape, int64_t n_out, GError **error);
-    /* Initialise y (n_params floats). */
-    void (*init)(void *self, float *y, blo_rng *rng);
-    /* Outputs for a batch: y is a 1-D tensor of all parameters (a leaf the
-     * framework made), input [B, ...]. Weights are taken as blo_view()s of y.
-     * training selects dropout / batch-norm batch statistics. */
-    blo_tensor *(*forward)(void *self, blo_tensor *y, blo_tensor *input, gboolean training);
+    /* required: fix shapes from ls->train, fill ls (n_params, inputs, output, n_out). */
+    gboolean (*setup)(void *self, blo_learner_setup *ls, GError **error);
+    /* required: initialise y (n_params floats); may fail (e.g. reading a file). */
+    gboolean (*init)(void *self, float *y, blo_rng *rng, GError **error);
+    /* required: the output for a batch; NULL with the graph's sticky error on failure. */
+    blo_tensor *(*forward)(void *self, const blo_forward *fw);
+    /* required */
     void (*destroy)(void *self);
     /* Optional (NULL: no): TRUE when forward() is a pure function of y and
-     * input, in training mode too (no dropout, no running statistics), so a
+     * the inputs in both modes (no dropout, no running statistics), so a
      * recorded forward may be reused for an equal y. */
     gboolean (*forward_is_pure)(void *self);
+    /* Optional, for probes: the hidden state after each layer for the batch
+     * (layers[i] [B, T, D] or [B, D]), at most max_layers; returns how many, -1 on error. */
+    int (*hidden_states)(void *self, const blo_forward *fw, blo_tensor **layers, int max_layers);
+    /* Optional, for text learners: token ids of text into *ids (g_free), their count into *n. */
+    gboolean (*encode_text)(void *self, const char *text, int32_t **ids, int64_t *n, GError **error);
 } blo_learner_vtable;
 
 /* ======================================================================
@@ -166,6 +177,9 @@ typedef struct blo_problem_setup {
     /* Optional: TRUE when the objective's lower_terms(y) is a pure function
      * of y (see blo_objective_vtable), so the framework may reuse it. */
     gboolean lower_terms_pure;
+    /* Optional: TRUE when the objective's begin_step draws new data (a
+     * minibatch), so F and f change from one solver step to the next. */
+    gboolean stochastic;
 } blo_problem_setup;
 
 /* Required: create, setup, init, upper, lower, destroy.  Optional: every other member. */
@@ -201,6 +215,11 @@ typedef struct blo_objective_vtable {
      * at (x_{k+1}, y_k)); lower() is still used everywhere else. */
     blo_tensor *(*lower_terms)(void *self, blo_tensor *y);
     blo_tensor *(*lower_combine)(void *self, blo_tensor *x, blo_tensor *terms);
+    /* Optional: called by the framework before every solver step (iteration
+     * counts from 1), e.g. to draw this step's minibatches from rng, so that
+     * solvers work on stochastic hypergradients.  When setup declared
+     * stochastic, the framework drops what it cached of the previous step. */
+    gboolean (*begin_step)(void *self, int64_t iteration, blo_rng *rng, GError **error);
 } blo_objective_vtable;
 
 /* TRUE when *ps, any struct starting with struct_size (a vtable, or the
@@ -254,18 +273,6 @@ int64_t  blo_problem_hvp_evals(const blo_problem *p);
 /* ======================================================================
  * solver
  * ==================================================================== */
-/* A minibatch as a training solver sees it (trainer interface below). */
-typedef struct blo_train_batch {
-    int64_t n;                     /* items */
-    int ndim;
-    int64_t shape[BLO_MAX_DIMS];   /* [n, ...] */
-    const float *x;                /* clean inputs */
-    const float *x_adv;            /* adversarial inputs (== x for standard training) */
-    const int32_t *labels;
-    int64_t epoch, index;          /* position of this batch */
-    gboolean last_of_epoch;
-} blo_train_batch;
-
 typedef enum {
     BLO_STEP_CONTINUE = 0,  /* call step() again */
     BLO_STEP_DONE = 1,      /* converged or budget spent */
@@ -296,11 +303,13 @@ typedef struct blo_solver_vtable {
      * crafting adversarial inputs against weights w), then batch_loss_grad at
      * any weights it likes; the base's own step() is not called.  save/load
      * state of the base keep its position. */
-    /* Draws the next minibatch and its adversarial version against w (n_y floats). */
-    gboolean (*next_batch)(void *self, blo_run *run, const float *w, blo_train_batch *out, GError **error);
+    /* Draws the next minibatch and its adversarial version against w (n_y
+     * floats): the perturbed fields' data point at the adversarial inputs,
+     * their clean member at the gathered ones. */
+    gboolean (*next_batch)(void *self, blo_run *run, const float *w, blo_batch *out, GError **error);
     /* The base's training loss of that batch at weights w, and d loss / d w into
      * grad (n_y floats, overwritten). */
-    gboolean (*batch_loss_grad)(void *self, const blo_train_batch *batch, const float *w, double *loss,
+    gboolean (*batch_loss_grad)(void *self, const blo_batch *batch, const float *w, double *loss,
                                 float *grad, GError **error);
     /* Optional: called by the wrapper after the batch marked last_of_epoch,
      * with the weights the wrapper trains; the base traces its per-epoch
@@ -313,6 +322,33 @@ typedef struct blo_solver_vtable {
      (vt)->next_batch && (vt)->batch_loss_grad)
 #define BLO_SOLVER_HAS_EPOCH_END(vt) \
     ((vt)->struct_size >= offsetof(blo_solver_vtable, epoch_end) + sizeof(void *) && (vt)->epoch_end)
+
+/* ======================================================================
+ * loss (what training solvers minimise and attacks maximise)
+ * ==================================================================== */
+typedef struct blo_loss_vtable {
+    size_t struct_size;
+    /* required */
+    void *(*create)(const blo_params *params, blo_ctx *ctx, GError **error);
+    /* optional: check once that the learner's output (kind, n_out) and the
+     * split's fields suit the loss, naming what is wrong. */
+    gboolean (*bind)(void *self, const blo_learner_setup *learner, const blo_split *split, GError **error);
+    /* required: the batch fields the loss reads (NULL-terminated, e.g. {"label", NULL}). */
+    const char *const *(*targets)(void *self);
+    /* required: per-item losses [B] of output (the learner's, for batch b);
+     * NULL with the graph's sticky error on failure. */
+    blo_tensor *(*each)(void *self, blo_tensor *output, const blo_batch *b);
+    /* required */
+    void (*destroy)(void *self);
+    /* optional: the batch loss, when it is not the mean of each() (e.g. a
+     * pixel mean over all labelled pixels) or is cheaper to form directly. */
+    blo_tensor *(*batch_value)(void *self, blo_tensor *output, const blo_batch *b);
+} blo_loss_vtable;
+
+/* The loss of a batch: batch_value when the loss has it, else mean(each). */
+blo_tensor *blo_loss_value(blo_object *loss, blo_tensor *output, const blo_batch *b);
+blo_tensor *blo_loss_each(blo_object *loss, blo_tensor *output, const blo_batch *b);
+const char *const *blo_loss_targets(blo_object *loss);
 
 /* ======================================================================
  * attack
@@ -387,19 +423,37 @@ const blo_objective_vtable *blo_object_objective(const blo_object *o);
 const blo_solver_vtable    *blo_object_solver(const blo_object *o);
 const blo_attack_vtable    *blo_object_attack(const blo_object *o);
 const blo_metric_vtable    *blo_object_metric(const blo_object *o);
+const blo_loss_vtable      *blo_object_loss(const blo_object *o);
 
 /* Dataset convenience: the split of that name, or NULL with an error that lists the splits. */
 const blo_split *blo_dataset_get_split(blo_object *dataset, const char *name, GError **error);
 
-/* Learner evaluation on a split (framework-implemented, for objectives,
- * solvers and metrics): items [start, start + count) of s (count < 0: to the
- * end) in batches, no gradients.  Either output may be NULL:
- * accuracy = share of argmax(logits) == labels, mean_loss = mean cross-entropy. */
+/* ---- learners (framework-implemented helpers) ---------------------------- */
+/* What the learner declared at setup (inputs, output kind, n_out); NULL
+ * before setup or for other kinds. */
+const blo_learner_setup *blo_learner_info(const blo_object *learner);
+/* Runs setup on the learner object with split `train` (may be NULL) and keeps
+ * what it declared for blo_learner_info(); n_params on success, -1 on error. */
+int64_t     blo_learner_setup_object(blo_object *learner, blo_ctx *ctx, const blo_split *train, GError **error);
+/* Forward on batch b: leaves over the learner's input fields of b (their
+ * current data), y a 1-D tensor of all parameters. */
+blo_tensor *blo_learner_forward(blo_object *learner, blo_tensor *y, const blo_batch *b, blo_mode mode,
+                                blo_rng *rng);
+/* Forward on given input tensors (one per declared input; e.g. leaves an
+ * attack differentiates), with b for any integer fields (may be NULL). */
+blo_tensor *blo_learner_forward_inputs(blo_object *learner, blo_tensor *y, blo_tensor *const *inputs,
+                                       const blo_batch *b, blo_mode mode, blo_rng *rng);
+/* The batch fields a learner reads: its inputs, then `extra` (NULL-terminated,
+ * may be NULL), without repeats; g_free the array (not the strings). */
+const char **blo_learner_fields(const blo_object *learner, const char *const *extra);
+
+/* Evaluation on a split (for objectives, solvers and metrics): items
+ * [start, start + count) of s (count < 0: to the end) in batches, no
+ * gradients.  Either output may be NULL: accuracy = share of
+ * argmax(class logits) == the `label` field, mean_loss = mean cross-entropy. */
 gboolean blo_learner_eval_range(blo_object *learner, const float *y, int64_t n_y, const blo_split *s,
                                 int64_t start, int64_t count, double *accuracy, double *mean_loss,
                                 GError **error);
-/* Floats per item of a dense split (product of x_shape[1..]). */
-int64_t  blo_split_item_numel(const blo_split *s);
 /* Rows of logits [n, c] whose argmax (first on ties) equals the label. */
 int64_t  blo_count_correct(const float *logits, int64_t n, int64_t c, const int32_t *labels);
 /* Accuracy of the learner with parameters y (n_y floats) on the first

@@ -34,6 +34,7 @@ typedef enum {
     BLO_KIND_SOLVER,
     BLO_KIND_ATTACK,
     BLO_KIND_METRIC,
+    BLO_KIND_LOSS,      /* what training minimises and attacks maximise */
     BLO_KIND_COUNT
 } blo_kind;
 

@@ -3,8 +3,7 @@
  *
  *   - BLO_TRAIN_PARAMS: the epochs / batch_size / optimiser parameters every
  *     training solver declares, read back with blo_train_config_from_params();
- *   - blo_batches: shuffled minibatches over a dense labelled split, one epoch
- *     after another, with its position checkpointable;
+ *   - (minibatches of named fields: blo_batches in data.h);
  *   - blo_optimizer_save / _load: an optimiser's state under a state key.
  */
 #ifndef BLO_TRAIN_H
@@ -41,36 +40,6 @@ void blo_train_config_from_params(const blo_params *params, blo_train_config *cf
  * epoch of batches_per_epoch batches, following cfg's schedule. */
 void blo_train_update_lr(const blo_train_config *cfg, blo_optimizer *o, int64_t batches_per_epoch,
                          int64_t epoch, int64_t index);
-
-/* ---- minibatches over a split ------------------------------------------- */
-typedef struct blo_batches blo_batches;
-
-/* The split must have dense inputs and labels (fails with
- * BLO_ERROR_UNSUPPORTED naming `who` otherwise).  The split must outlive it. */
-blo_batches *blo_batches_new(const blo_split *s, int64_t batch_size, const char *who, GError **error);
-void         blo_batches_free(blo_batches *b);
-
-/* One gathered minibatch; the buffers belong to blo_batches and are
- * overwritten by the next call. */
-typedef struct blo_batch {
-    int64_t n;                      /* items in this batch */
-    int ndim;
-    int64_t shape[BLO_MAX_DIMS];    /* [n, ...] */
-    float *x;
-    int32_t *labels;
-    int64_t epoch, index;           /* which epoch, which batch in it */
-    gboolean last_of_epoch;
-} blo_batch;
-
-/* The next minibatch; a new epoch starts with a fresh shuffle drawn from rng. */
-void     blo_batches_next(blo_batches *b, blo_rng *rng, blo_batch *out);
-int64_t  blo_batches_per_epoch(const blo_batches *b);
-/* Epochs completed so far. */
-int64_t  blo_batches_epoch(const blo_batches *b);
-int64_t  blo_batches_item_numel(const blo_batches *b);
-/* Position (epoch, batch, this epoch's order) under keys prefixed by prefix. */
-void     blo_batches_save(const blo_batches *b, blo_state *st, const char *prefix);
-gboolean blo_batches_load(blo_batches *b, const blo_state *st, const char *prefix, GError **error);
 
 /* ---- optimiser state in checkpoints ------------------------------------ */
 void     blo_optimizer_save(const blo_optimizer *o, blo_state *st, const char *key);

@@ -1,0 +1,68 @@
+/* Paired augmentation: random crop (optionally holding foreground), flips
+ * and transposes, drawn once per item and applied to each of its fields. */
+#include "augment.h"
+
+#include <string.h>
+
+#define FOREGROUND_TRIES 50
+
+static gboolean crop_has_foreground(const blo_field *fg, int64_t item, int64_t h, int64_t w, int64_t top,
+                                    int64_t left, int64_t ch, int64_t cw)
+{
+    int64_t plane = h * w, planes = blo_field_item_numel(fg) / plane;
+    for (int64_t p = 0; p < planes; p++)
+        for (int64_t i = top; i < top + ch; i++)
+            for (int64_t j = left; j < left + cw; j++) {
+                int64_t at = item * planes * plane + p * plane + i * w + j;
+                gboolean on = fg->dtype == BLO_DTYPE_I32 ? ((const int32_t *)fg->data)[at] > 0
+                            : fg->dtype == BLO_DTYPE_U8  ? ((const uint8_t *)fg->data)[at] > 0
+                                                         : ((const float *)fg->data)[at] > 0.0f;
+                if (on)
+                    return TRUE;
+            }
+    return FALSE;
+}
+
+void aug_draw_item(const blo_augment *a, int64_t h, int64_t w, const blo_field *fg, int64_t item,
+                   blo_rng *rng, aug_draw *out)
+{
+    *out = (aug_draw){ 0 };
+    int64_t ch = a->crop_h > 0 ? a->crop_h : h, cw = a->crop_w > 0 ? a->crop_w : w;
+    if (ch < h || cw < w) {
+        gboolean want_fg = fg && a->crop_foreground_p > 0 && blo_rng_uniform(rng) < a->crop_foreground_p;
+        for (int t = 0; t < (want_fg ? FOREGROUND_TRIES : 1); t++) {
+            out->top = (int64_t)blo_rng_below(rng, (uint64_t)(h - ch + 1));
+            out->left = (int64_t)blo_rng_below(rng, (uint64_t)(w - cw + 1));
+            if (!want_fg || crop_has_foreground(fg, item, h, w, out->top, out->left, ch, cw))
+                break;
+        }
+    }
+    if (a->hflip)
+        out->hflip = blo_rng_below(rng, 2) == 1;
+    if (a->vflip)
+        out->vflip = blo_rng_below(rng, 2) == 1;
+    if (a->transpose)
+        out->transpose = blo_rng_below(rng, 2) == 1;
+}
+
+void aug_apply(const aug_draw *d, const void *src, int64_t planes, int64_t h, int64_t w, size_t elem,
+               int64_t ch, int64_t cw, void *out)
+{
+    const char *s = src;
+    char *o = out;
+    /* out is [planes, oh, ow]; (oh, ow) = (cw, ch) when transposed */
+    int64_t oh = d->transpose ? cw : ch, ow = d->transpose ? ch : cw;
+    for (int64_t p = 0; p < planes; p++) {
+        const char *plane = s + (size_t)(p * h * w) * elem;
+        for (int64_t i = 0; i < oh; i++)
+            for (int64_t j = 0; j < ow; j++) {
+                int64_t a = d->transpose ? j : i, b = d->transpose ? i : j;   /* crop coordinates */
+                if (d->vflip)
+                    a = ch - 1 - a;
+                if (d->hflip)
+                    b = cw - 1 - b;
+                memcpy(o + (size_t)((p * oh + i) * ow + j) * elem,
+                       plane + (size_t)((d->top + a) * w + d->left + b) * elem, elem);
+            }
+    }
+}
