@@ -117,7 +117,7 @@ static gboolean begin_step(blo_run *run, GError **error)
     blo_problem_set_iteration(run->problem, run->iteration + 1);
     if (blo_problem_begin_step(run->problem, run->iteration + 1, blo_ctx_rng(run->ctx), error))
         return TRUE;
-    g_prefix_error(error, "objective:%s: ", blo_object_component(run->objective)->name);
+    blo_component_prefix_error(error, blo_object_component(run->objective), NULL);
     return FALSE;
 }
 

@@ -172,7 +172,7 @@ static gboolean assemble(blo_run *run, GError **error)
      * leave y as the learner made it. */
     if (run->learner && !blo_object_learner(run->learner)->init(blo_object_self(run->learner), run->y,
                                                                  blo_ctx_rng(run->ctx), error)) {
-        g_prefix_error(error, "learner:%s: init: ", blo_object_component(run->learner)->name);
+        blo_component_prefix_error(error, blo_object_component(run->learner), "init");
         return FALSE;
     }
     if (run->objective) {
