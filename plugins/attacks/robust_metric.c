@@ -1,19 +1,19 @@
 /* metric:robust-accuracy — clean and adversarial accuracy of the run's learner
- * on the first n_items items of a split, under any attack component. */
+ * on the first max_items items of a split, under any attack component. */
 #include "attacks.h"
 #include "robust_eval.h"
 
 typedef struct robust_metric {
     blo_object *attack;
     char *split;
-    int64_t n_items, batch_size;
+    int64_t max_items, batch_size;
     blo_ctx *ctx;
 } robust_metric;
 
 static const blo_param_spec robust_params[] = {
     BLO_PARAM_COMPONENT("attack", BLO_KIND_ATTACK, "attack:pgd eps=0.1 steps=20", "attack to evaluate against"),
     BLO_PARAM_STRING("split", "test", "split to evaluate on"),
-    BLO_PARAM_INT("n_items", 2000, 0, G_MAXINT64, "evaluate the first n_items items (0: all)"),
+    BLO_PARAM_INT("max_items", 2000, 0, G_MAXINT64, "evaluate only the first max_items items (0: all)"),
     BLO_PARAM_INT("batch_size", 500, 1, 1 << 20, "items attacked at once"),
     BLO_PARAM_END
 };
@@ -26,7 +26,7 @@ static void *robust_create(const blo_params *params, blo_ctx *ctx, GError **erro
     robust_metric *m = g_new0(robust_metric, 1);
     m->attack = attack;
     m->split = g_strdup(blo_params_get_string(params, "split"));
-    m->n_items = blo_params_get_int(params, "n_items");
+    m->max_items = blo_params_get_int(params, "max_items");
     m->batch_size = blo_params_get_int(params, "batch_size");
     m->ctx = ctx;
     return m;
@@ -50,7 +50,7 @@ static gboolean robust_evaluate(void *self, blo_run *run, blo_metrics *out, GErr
     }
     const blo_split *s = blo_dataset_get_split(dataset, m->split, error);
     double clean, robust;
-    if (!s || !robust_eval(learner, blo_run_y(run), blo_run_dim_y(run), s, m->n_items, m->batch_size,
+    if (!s || !robust_eval(learner, blo_run_y(run), blo_run_dim_y(run), s, m->max_items, m->batch_size,
                            craft_with_attack, m->attack, blo_ctx_rng(blo_run_ctx(run)), &clean, &robust, error))
         return FALSE;
     blo_metrics_set(out, "clean_accuracy", clean);

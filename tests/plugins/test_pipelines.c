@@ -23,7 +23,7 @@ Test(pipelines, standard_training_learns_fixture)
                            "! learner:linear ! solver:standard epochs=2 batch_size=50 lr=0.01 "
                            "! metric:accuracy split=test", dir);
     cr_assert_not_null(run, "%s", err ? err->message : "");
-    double acc = runner_metric(run, "test_accuracy");
+    double acc = runner_metric(run, "accuracy.test_accuracy");
     cr_expect_geq(acc, 0.95, "test accuracy %g", acc);
     cr_expect_eq(blo_run_iteration(run), 2 * 20, "one step per minibatch");
     blo_run_free(run);
@@ -36,7 +36,7 @@ Test(pipelines, sgd_with_cosine_schedule_learns_fixture)
                            "! learner:linear ! solver:standard epochs=2 batch_size=50 optimizer=sgd lr=0.1 "
                            "schedule=cosine ! metric:accuracy split=test", dir);
     cr_assert_not_null(run, "%s", err ? err->message : "");
-    double acc = runner_metric(run, "test_accuracy");
+    double acc = runner_metric(run, "accuracy.test_accuracy");
     cr_expect_geq(acc, 0.95, "test accuracy %g", acc);
     blo_run_free(run);
 }
@@ -48,7 +48,7 @@ Test(pipelines, cnn_on_unflattened_images)
                            "flatten=false ! learner:cnn c1=4 c2=4 fc_hidden=8 "
                            "! solver:standard epochs=1 batch_size=100 ! metric:accuracy split=test", dir);
     cr_assert_not_null(run, "%s", err ? err->message : "");
-    double acc = runner_metric(run, "test_accuracy");
+    double acc = runner_metric(run, "accuracy.test_accuracy");
     cr_expect(acc >= 0 && acc <= 1);
     blo_run_free(run);
 }
