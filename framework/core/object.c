@@ -1,4 +1,5 @@
 /* blo_object: one instance of a component (any kind) with its parameters. */
+#include <string.h>
 #include "object.h"
 
 struct blo_object {
@@ -29,6 +30,27 @@ static void (*destroy_fn(const blo_component *c))(void *)
     }
 }
 
+void blo_component_prefix_error(GError **error, const blo_component *c, const char *what)
+{
+    if (error == NULL || *error == NULL)
+        return;
+    char *label = g_strdup_printf("%s:%s", blo_kind_name(c->kind), c->name);
+    const char *msg = (*error)->message;
+    size_t n = strlen(label);
+    /* "solver:x: ...", "solver:x needs ..." or just "solver:x" name it already. */
+    gboolean named = strncmp(msg, label, n) == 0 && (msg[n] == '\0' || msg[n] == ':' || msg[n] == ' ');
+    if (!named) {
+        g_prefix_error(error, "%s: %s%s", label, what ? what : "", what ? ": " : "");
+    } else if (what) {
+        const char *rest = msg + n + (msg[n] == ':');
+        rest += *rest == ' ';
+        char *text = g_strdup_printf("%s: %s: %s", label, what, rest);
+        g_free((*error)->message);
+        (*error)->message = text;
+    }
+    g_free(label);
+}
+
 blo_object *blo_object_new(const blo_registered *reg, blo_params *params, blo_ctx *ctx, GError **error)
 {
     g_return_val_if_fail(reg != NULL && params != NULL, NULL);
@@ -39,7 +61,7 @@ blo_object *blo_object_new(const blo_registered *reg, blo_params *params, blo_ct
     if (self == NULL) {
         if (err == NULL)
             g_set_error(&err, BLO_ERROR, BLO_ERROR_FAILED, "create() failed without a reason");
-        g_prefix_error(&err, "%s:%s: ", blo_kind_name(c->kind), c->name);
+        blo_component_prefix_error(&err, c, NULL);
         g_propagate_error(error, err);
         return NULL;
     }

@@ -12,6 +12,12 @@ G_BEGIN_DECLS
  * ctx is passed through to create() untouched. */
 blo_object *blo_object_new(const blo_registered *reg, blo_params *params, blo_ctx *ctx, GError **error);
 
+/* Prefix *error with "kind:name: " of c (then "what: " when what is not NULL),
+ * the one place component errors gain their prefix.  A message that already
+ * starts with "kind:name" (a plugin that named itself) keeps it once: with no
+ * what it is left as is, otherwise "what: " goes after its prefix. */
+void blo_component_prefix_error(GError **error, const blo_component *c, const char *what);
+
 G_END_DECLS
 
 #endif

@@ -121,6 +121,10 @@ static gboolean check_component(const blo_component *c, int index, GError **erro
     if (vt == NULL || vt->struct_size == 0 || vt->struct_size > MAX_STRUCT_SIZE || vt->create == NULL)
         return fail(error, "component %s:%s has no valid vtable (NULL, zero struct_size or no create)",
                     blo_kind_name(c->kind), c->name);
+    const char *missing = blo_vtable_missing_member(c);
+    if (missing)
+        return fail(error, "component %s:%s lacks the required vtable member '%s'", blo_kind_name(c->kind),
+                    c->name, missing);
     return check_params(c, error);
 }
 

@@ -1,7 +1,11 @@
 /* Finding plugins: one directory, and the default search path. */
+#include <dlfcn.h>
 #include <stdlib.h>
 #include <string.h>
 #include "registry_private.h"
+
+/* meson names the folders blo-N after its abi_major; it must be this ABI. */
+_Static_assert(BLO_BUILD_ABI_MAJOR == BLO_ABI_MAJOR, "meson.build abi_major differs from BLO_ABI_MAJOR");
 
 static gint compare_str(gconstpointer a, gconstpointer b)
 {
@@ -81,11 +85,48 @@ static gboolean running_from_build_tree(void)
     return inside;
 }
 
+/* The install folder relative to where this code was loaded from: beside
+ * libblo ($libdir/blo-N/plugins), or, when the framework is linked into an
+ * executable (blo-host), BLO_BINDIR_TO_PLUGINS from its folder.  NULL when
+ * unknown.  Lets an installed tree run from any prefix. */
+static char *relocated_plugins_dir(void)
+{
+    Dl_info info;
+    if (dladdr((void *)relocated_plugins_dir, &info) == 0 || info.dli_fname == NULL)
+        return NULL;
+    char *self = realpath(info.dli_fname, NULL);
+    char *exe = realpath("/proc/self/exe", NULL);
+    char *out = NULL;
+    if (self) {
+        char *dir = g_path_get_dirname(self);
+        gboolean in_exe = exe && strcmp(self, exe) == 0;
+        if (!in_exe)
+            out = g_build_filename(dir, BLO_ABI_DIR, "plugins", NULL);
+        else if (BLO_BINDIR_TO_PLUGINS[0])
+            out = g_build_filename(dir, BLO_BINDIR_TO_PLUGINS, NULL);
+        g_free(dir);
+    }
+    free(self);
+    free(exe);
+    char *real = out ? realpath(out, NULL) : NULL;   /* without "bin/..", for messages */
+    if (real) {
+        g_free(out);
+        out = g_strdup(real);
+        free(real);
+    }
+    return out;
+}
+
 int blo_registry_load_default(blo_registry *r, const char *const *extra_dirs)
 {
     int loaded = 0;
-    for (const char *const *d = extra_dirs; d && *d; d++)
+    for (const char *const *d = extra_dirs; d && *d; d++) {
+        /* A folder the user named must exist: say so rather than find nothing. */
+        if (!g_file_test(*d, G_FILE_TEST_IS_DIR))
+            g_printerr("blo: warning: plugin path %s %s; no plugins loaded from it\n", *d,
+                       g_file_test(*d, G_FILE_TEST_EXISTS) ? "is not a folder" : "does not exist");
         loaded += blo_registry_load_dir(r, *d);
+    }
     const char *env = g_getenv("BLO_PLUGIN_PATH");
     if (env && *env) {
         char **dirs = g_strsplit(env, ":", -1);
@@ -98,7 +139,11 @@ int blo_registry_load_default(blo_registry *r, const char *const *extra_dirs)
     if (running_from_build_tree())
         loaded += load_tree(r, BLO_BUILD_PLUGINS_DIR, 1);
     loaded += blo_registry_load_dir(r, BLO_PLUGINS_INSTALL_DIR);
-    char *user = g_build_filename(g_get_user_data_dir(), "blo-1", "plugins", NULL);
+    char *moved = relocated_plugins_dir();   /* the same folder loads once (by realpath) */
+    if (moved)
+        loaded += blo_registry_load_dir(r, moved);
+    g_free(moved);
+    char *user = g_build_filename(g_get_user_data_dir(), BLO_ABI_DIR, "plugins", NULL);
     loaded += blo_registry_load_dir(r, user);
     g_free(user);
     return loaded;

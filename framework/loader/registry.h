@@ -31,8 +31,10 @@ gboolean      blo_registry_load_file(blo_registry *r, const char *path, GError *
 int           blo_registry_load_dir(blo_registry *r, const char *dir);
 /* The default search: extra_dirs (--plugin-path, may be NULL), then
  * BLO_PLUGIN_PATH (colon list), then the build tree's plugins when the host runs
- * from the build tree, the install dir ($libdir/blo-1/plugins), and
- * ~/.local/share/blo-1/plugins.  Returns the number of plugins loaded. */
+ * from the build tree, the install dir ($libdir/blo-2/plugins) and the same
+ * folder relative to where libblo (or blo-host) was loaded from, and
+ * ~/.local/share/blo-2/plugins.  An extra dir that is missing or not a folder
+ * is a warning on stderr.  Returns the number of plugins loaded. */
 int           blo_registry_load_default(blo_registry *r, const char *const *extra_dirs);
 
 /* Lookup by kind and name; NULL if absent. */

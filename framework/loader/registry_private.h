@@ -21,6 +21,11 @@ gboolean blo_registry_load_file_reason(blo_registry *r, const char *path, GError
 /* Report a plugin that could not be loaded to the handler (or stderr). */
 void     blo_registry_report(const blo_registry *r, const char *path, const GError *reason);
 
+/* The name of the first required vtable member (required_members.c) that c's
+ * vtable lacks (NULL, or beyond its struct_size), or NULL when it has them all.
+ * c's kind and vtable must already be valid. */
+const char *blo_vtable_missing_member(const blo_component *c);
+
 G_END_DECLS
 
 #endif

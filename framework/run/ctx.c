@@ -75,12 +75,12 @@ const char *blo_ctx_out_dir(const blo_ctx *ctx) { return ctx->out_dir; }
 
 gboolean blo_ctx_cancelled(const blo_ctx *ctx)
 {
-    return ctx->cancelled || sigint_requested;
+    return g_atomic_int_get(&ctx->cancelled) || sigint_requested;
 }
 
 void blo_ctx_request_cancel(blo_ctx *ctx)
 {
-    ctx->cancelled = TRUE;
+    g_atomic_int_set(&ctx->cancelled, TRUE);   /* blo_job_cancel calls it from any thread */
 }
 
 void blo_ctx_set_label(blo_ctx *ctx, const char *label)

@@ -1,5 +1,6 @@
 /* The step loop, the final evaluation and the output files of a run. */
 #include "run_private.h"
+#include "core/object.h"
 #include "ctx_internal.h"
 #include "problem_internal.h"
 #include "progress.h"
@@ -69,7 +70,7 @@ static gboolean evaluate_metric(blo_run *run, blo_object *m, GError **error)
     blo_metrics *own = blo_metrics_new();
     gboolean ok = blo_object_metric(m)->evaluate(blo_object_self(m), run, own, error);
     if (!ok)
-        g_prefix_error(error, "metric:%s: ", blo_object_component(m)->name);
+        blo_component_prefix_error(error, blo_object_component(m), NULL);
     const char *ns = metric_namespace(m);
     for (guint k = 0; ok && k < blo_metrics_len(own); k++) {
         char *key = g_strdup_printf("%s.%s", ns, blo_metrics_key(own, k));
@@ -133,7 +134,7 @@ static gboolean trace_evaluation(blo_run *run, GError **error)
         for (guint i = 0; i < blo_metrics_len(m); i++)
             blo_ctx_trace(run->ctx, blo_metrics_key(m, i), blo_metrics_value(m, i));
     } else {
-        g_prefix_error(error, "objective:%s: evaluate: ", blo_object_component(run->objective)->name);
+        blo_component_prefix_error(error, blo_object_component(run->objective), "evaluate");
     }
     blo_metrics_free(m);
     return ok;
@@ -158,7 +159,7 @@ static gboolean begin_step(blo_run *run, GError **error)
     blo_problem_set_iteration(run->problem, run->iteration + 1);
     if (blo_problem_begin_step(run->problem, run->iteration + 1, blo_ctx_rng(run->ctx), error))
         return TRUE;
-    g_prefix_error(error, "objective:%s: ", blo_object_component(run->objective)->name);
+    blo_component_prefix_error(error, blo_object_component(run->objective), NULL);
     return FALSE;
 }
 
@@ -196,7 +197,9 @@ static blo_run_status step_loop(blo_run *run, GError **step_error)
         if (st == BLO_STEP_ERROR) {
             if (step_error && !*step_error)
                 g_set_error(step_error, BLO_ERROR, BLO_ERROR_FAILED, "the solver's step failed");
-            g_prefix_error(step_error, "step %" G_GINT64_FORMAT ": ", run->iteration + 1);
+            char *what = g_strdup_printf("step %" G_GINT64_FORMAT, run->iteration + 1);
+            blo_component_prefix_error(step_error, blo_object_component(run->solver), what);
+            g_free(what);
             status = BLO_RUN_FAILED;
             break;
         }

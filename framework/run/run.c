@@ -1,5 +1,6 @@
 /* Assembling a resolved pipeline into a run (see run_internal.h). */
 #include "run_private.h"
+#include "core/object.h"
 #include "ctx_internal.h"
 #include "problem_internal.h"
 #include "core/common_params.h"
@@ -82,7 +83,7 @@ static gboolean load_dataset(blo_run *run, GError **error)
     gboolean ok = vt->load(self, run->ctx, error);
     blo_ctx_set_label(run->ctx, NULL);
     if (!ok) {
-        g_prefix_error(error, "dataset:%s: ", blo_object_component(run->dataset)->name);
+        blo_component_prefix_error(error, blo_object_component(run->dataset), NULL);
         return FALSE;
     }
     /* Field errors name the dataset; the splits are the framework's objects. */
@@ -106,7 +107,7 @@ static int64_t setup_learner(blo_run *run, GError **error)
     int64_t n = blo_learner_setup_object(run->learner, run->ctx, train, error);
     blo_ctx_set_label(run->ctx, NULL);
     if (n < 0)
-        g_prefix_error(error, "learner:%s: ", blo_object_component(run->learner)->name);
+        blo_component_prefix_error(error, blo_object_component(run->learner), NULL);
     return n;
 }
 
@@ -172,7 +173,7 @@ static gboolean assemble(blo_run *run, GError **error)
      * leave y as the learner made it. */
     if (run->learner && !blo_object_learner(run->learner)->init(blo_object_self(run->learner), run->y,
                                                                  blo_ctx_rng(run->ctx), error)) {
-        g_prefix_error(error, "learner:%s: init: ", blo_object_component(run->learner)->name);
+        blo_component_prefix_error(error, blo_object_component(run->learner), "init");
         return FALSE;
     }
     if (run->objective) {
@@ -194,7 +195,7 @@ static gboolean assemble(blo_run *run, GError **error)
     const char *weights = run->learner ? blo_params_get_string(blo_object_params(run->learner),
                                                                BLO_COMMON_PARAM_WEIGHTS) : NULL;
     if (weights && weights[0] && !blo_run_load_learner_weights(run, weights, error)) {
-        g_prefix_error(error, "learner:%s: ", node_label(n_learner));
+        blo_component_prefix_error(error, blo_object_component(run->learner), NULL);
         return FALSE;
     }
     if (n_attack && !(run->attack = instantiate(run, n_attack, error)))
@@ -216,7 +217,7 @@ static gboolean assemble(blo_run *run, GError **error)
     gboolean ok = blo_object_solver(run->solver)->init(blo_object_self(run->solver), run, error);
     blo_ctx_set_label(run->ctx, NULL);
     if (!ok)
-        g_prefix_error(error, "solver:%s: ", node_label(run->solver_node));
+        blo_component_prefix_error(error, run->solver_node->reg->component, NULL);
     return ok;
 }
 

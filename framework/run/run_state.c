@@ -1,5 +1,6 @@
 /* The run's checkpoint: everything needed to continue bit-for-bit. */
 #include "run_private.h"
+#include "core/object.h"
 #include "ctx_internal.h"
 #include "problem_internal.h"
 
@@ -86,7 +87,7 @@ blo_state *blo_run_save_state(blo_run *run, GError **error)
     save_trace(run->ctx, s);
     const blo_solver_vtable *vt = blo_object_solver(run->solver);
     if (vt->save_state && !vt->save_state(blo_object_self(run->solver), s, error)) {
-        g_prefix_error(error, "solver:%s: saving its state: ", blo_object_component(run->solver)->name);
+        blo_component_prefix_error(error, blo_object_component(run->solver), "saving its state");
         blo_state_free(s);
         return NULL;
     }
@@ -113,7 +114,7 @@ gboolean blo_run_load_state(blo_run *run, const blo_state *s, GError **error)
         blo_problem_set_counters(run->problem, grad_evals, hvp_evals);
     const blo_solver_vtable *vt = blo_object_solver(run->solver);
     if (vt->load_state && !vt->load_state(blo_object_self(run->solver), s, error)) {
-        g_prefix_error(error, "solver:%s: restoring its state: ", blo_object_component(run->solver)->name);
+        blo_component_prefix_error(error, blo_object_component(run->solver), "restoring its state");
         return FALSE;
     }
     return TRUE;

@@ -174,7 +174,7 @@ Test(params, common_parameters_per_kind)
     }
     cr_assert_str_eq(blo_params_get_string(first_params(p), "weights"), "");
     char *s = blo_pipeline_to_string(p);
-    cr_assert(strstr(s, "learner:fx-learner width=4 fail=false weights=\"\" ! metric:fx-metric attack=\"\" name=fx-metric !") != NULL,
+    cr_assert(strstr(s, "learner:fx-learner width=4 fail=false fail_named=false weights=\"\" ! metric:fx-metric attack=\"\" name=fx-metric !") != NULL,
               "%s", s);
     g_free(s);
     blo_pipeline_free(p);

@@ -169,7 +169,34 @@ Test(host, broken_plugins_reported_and_skipped)
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
     assert_has(r.out, "solver:fx-solver");
     assert_has(r.err, "blo: skipping plugin " FIXTURE_BAD_DIR "/not-elf.so: not a loadable plugin");
-    assert_has(r.err, FIXTURE_BAD_DIR "/bad-major.so: built for plugin ABI 2.0");
+    assert_has(r.err, FIXTURE_BAD_DIR "/bad-major.so: built for plugin ABI 3.0");
+    assert_has(r.err, FIXTURE_BAD_DIR "/abi1.so: built for plugin ABI 1.1, this host supports ABI 2.0");
+    result_clear(&r);
+}
+
+/* Plugins lacking a required member are named and skipped; the host lives on,
+ * and a solver without step() is refused at load instead of crashing a run. */
+Test(host, missing_members_reported_and_skipped)
+{
+    result r = host("--plugin-path", FIXTURE_MISSING_DIR, "list", NULL);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    assert_has(r.out, "solver:fx-solver");
+    assert_has(r.err, FIXTURE_MISSING_DIR "/no-solver-step.so: component solver:fx-no-step lacks the required "
+                      "vtable member 'step'");
+    assert_has(r.err, "component metric:fx-no-destroy lacks the required vtable member 'destroy'");
+    result_clear(&r);
+    r = host("--plugin-path", FIXTURE_MISSING_DIR, "run", "solver:fx-no-step", NULL);
+    cr_assert_eq(r.status, 2, "status %d, stderr: %s", r.status, r.err);
+    assert_has(r.err, "unknown solver 'fx-no-step'");
+    result_clear(&r);
+}
+
+Test(host, missing_plugin_path_warns)
+{
+    result r = host("--plugin-path", "/nonexistent/blo-dir", "list", NULL);
+    cr_assert_eq(r.status, 0, "stderr: %s", r.err);
+    assert_has(r.err, "blo: warning: plugin path /nonexistent/blo-dir does not exist");
+    assert_has(r.out, "solver:fx-solver");
     result_clear(&r);
 }
 

@@ -25,6 +25,16 @@ static void copy_file(const char *src, const char *dst)
     g_free(data);
 }
 
+/* Copy src_dir/name into dir as `as`. */
+static void copy_fixture(const char *src_dir, const char *name, const char *dir, const char *as)
+{
+    char *src = g_build_filename(src_dir, name, NULL);
+    char *dst = g_build_filename(dir, as, NULL);
+    copy_file(src, dst);
+    g_free(src);
+    g_free(dst);
+}
+
 /* A fresh directory with the two good plugins first and `bad` (a file of
  * FIXTURE_BAD_DIR) last in name order. */
 static char *scenario_dir(const char *bad, char **bad_path)
@@ -32,13 +42,8 @@ static char *scenario_dir(const char *bad, char **bad_path)
     char *dir = g_dir_make_tmp("blo-loader-XXXXXX", NULL);
     cr_assert_not_null(dir);
     const char *good[][2] = { { "fx-good.so", "a-fx-good.so" }, { "fx-other.so", "b-fx-other.so" } };
-    for (size_t i = 0; i < G_N_ELEMENTS(good); i++) {
-        char *src = g_build_filename(FIXTURE_GOOD_DIR, good[i][0], NULL);
-        char *dst = g_build_filename(dir, good[i][1], NULL);
-        copy_file(src, dst);
-        g_free(src);
-        g_free(dst);
-    }
+    for (size_t i = 0; i < G_N_ELEMENTS(good); i++)
+        copy_fixture(FIXTURE_GOOD_DIR, good[i][0], dir, good[i][1]);
     if (bad) {
         char *src = g_build_filename(FIXTURE_BAD_DIR, bad, NULL);
         char *name = g_strconcat("z-", bad, NULL);
@@ -135,6 +140,21 @@ Test(loader, wrong_abi_major)
                                  BLO_ABI_MAJOR + 1, BLO_ABI_MAJOR, BLO_ABI_MINOR);
     expect_skipped("bad-major.so", want);
     g_free(want);
+}
+
+/* An SDK 1 plugin keeps the entry symbol's name, so it is refused by ABI. */
+Test(loader, abi1_plugin_is_refused)
+{
+    char *want = g_strdup_printf("built for plugin ABI 1.1, this host supports ABI %d.%d (major version must match)",
+                                 BLO_ABI_MAJOR, BLO_ABI_MINOR);
+    expect_skipped("abi1.so", want);
+    g_free(want);
+}
+
+Test(loader, abi_is_two)
+{
+    cr_assert_eq(BLO_ABI_MAJOR, 2);
+    cr_assert_eq(BLO_ABI_MINOR, 0);
 }
 
 Test(loader, newer_abi_minor)
@@ -259,4 +279,63 @@ Test(loader, default_handler_prints_path_and_reason)
     g_free(expected);
     g_free(bad_path);
     remove_dir(dir);
+}
+
+/* Each kind's plugin lacking one required member is refused naming its path,
+ * component and member; the good plugins next to them still load. */
+Test(loader, missing_required_members)
+{
+    static const char *const cases[][3] = {
+        { "no-dataset-split.so", "dataset:fx-no-split", "split" },
+        { "no-learner-forward.so", "learner:fx-no-forward", "forward" },
+        { "no-objective-lower.so", "objective:fx-no-lower", "lower" },
+        { "no-solver-step.so", "solver:fx-no-step", "step" },
+        { "no-attack-perturb.so", "attack:fx-no-perturb", "perturb" },
+        { "no-metric-destroy.so", "metric:fx-no-destroy", "destroy" },
+        { "no-loss-each.so", "loss:fx-no-each", "each" },
+    };
+    char *dir = scenario_dir(NULL, NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++)
+        copy_fixture(FIXTURE_MISSING_DIR, cases[i][0], dir, cases[i][0]);
+    blo_registry *r = blo_registry_new();
+    blo_registry_set_problem_handler(r, collect, NULL);
+    cr_assert_eq(blo_registry_load_dir(r, dir), 2);
+    cr_assert_eq(problems->len, G_N_ELEMENTS(cases), "%u problems", problems->len);
+    assert_good_loaded(r);
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *want = g_strdup_printf("%s/%s: component %s lacks the required vtable member '%s'", dir, cases[i][0],
+                                     cases[i][1], cases[i][2]);
+        gboolean found = FALSE;
+        for (guint j = 0; j < problems->len; j++)
+            found |= strcmp(g_ptr_array_index(problems, j), want) == 0;
+        cr_assert(found, "no problem says '%s'", want);
+        g_free(want);
+        blo_kind kind;
+        char *kind_name = g_strndup(cases[i][1], strchr(cases[i][1], ':') - cases[i][1]);
+        cr_assert(blo_kind_from_name(kind_name, &kind));
+        cr_assert_null(blo_registry_find(r, kind, strchr(cases[i][1], ':') + 1));
+        g_free(kind_name);
+    }
+    blo_registry_free(r);
+    remove_dir(dir);
+}
+
+/* A --plugin-path folder that is missing or is a file is a warning, not silence. */
+Test(loader, missing_extra_dir_warns)
+{
+    cr_redirect_stderr();
+    blo_registry *r = blo_registry_new();
+    blo_registry_set_problem_handler(r, collect, NULL);
+    const char *dirs[] = { "/nonexistent/blo-plugins", FIXTURE_BAD_DIR "/not-elf.so", FIXTURE_GOOD_DIR, NULL };
+    cr_assert_geq(blo_registry_load_default(r, dirs), 2);
+    assert_good_loaded(r);
+    blo_registry_free(r);
+    fflush(stderr);
+    char buf[4096] = { 0 };
+    FILE *f = cr_get_redirected_stderr();
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    buf[n] = '\0';
+    cr_assert(strstr(buf, "blo: warning: plugin path /nonexistent/blo-plugins does not exist"), "stderr: %s", buf);
+    cr_assert(strstr(buf, "blo: warning: plugin path " FIXTURE_BAD_DIR "/not-elf.so is not a folder"), "stderr: %s",
+              buf);
 }

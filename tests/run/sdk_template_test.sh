@@ -1,5 +1,5 @@
 #!/bin/sh
-# Build sdk/template out of tree against the uninstalled blo-1.pc, then run
+# Build sdk/template out of tree against the uninstalled blo-2.pc, then run
 # its pipeline with blo-host and check results.json.
 # usage: sdk_template_test.sh BUILD_ROOT SOURCE_ROOT BLO_HOST
 set -eu

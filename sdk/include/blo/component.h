@@ -11,7 +11,12 @@
  *   attack     perturbs inputs to increase a loss
  *   metric     evaluates the trained result
  *
- * Every vtable starts with struct_size and has create / destroy.  create()
+ * Every vtable starts with struct_size and has create / destroy.  Members
+ * marked "required" (per member, or in the "Required:" line above a vtable)
+ * must be set, non-NULL and within the component's struct_size; every other
+ * member is optional (NULL: absent).  The loader refuses a plugin lacking a
+ * required member, naming the component and the member (the one table is
+ * framework/loader/required_members.c).  create()
  * receives the resolved parameters; it must not keep the params pointer past
  * destroy().  Instances are used from one thread at a time unless a vtable
  * says otherwise; they may parallelise internally.
@@ -76,6 +81,7 @@ gboolean blo_state_get_bytes(const blo_state *s, const char *key, void *v, size_
 /* ======================================================================
  * dataset
  * ==================================================================== */
+/* Required: create, load, split, split_names, destroy.  Optional: every other member. */
 typedef struct blo_dataset_vtable {
     size_t struct_size;
     void *(*create)(const blo_params *params, blo_ctx *ctx, GError **error);
@@ -182,6 +188,7 @@ typedef struct blo_problem_setup {
     gboolean stochastic;
 } blo_problem_setup;
 
+/* Required: create, setup, init, upper, lower, destroy.  Optional: every other member. */
 typedef struct blo_objective_vtable {
     size_t struct_size;
     void *(*create)(const blo_params *params, blo_ctx *ctx, GError **error);
@@ -278,6 +285,7 @@ typedef enum {
     BLO_STEP_ERROR = -1,    /* error set */
 } blo_step_status;
 
+/* Required: create, init, step, destroy.  Optional: every other member. */
 typedef struct blo_solver_vtable {
     size_t struct_size;
     void *(*create)(const blo_params *params, blo_ctx *ctx, GError **error);
@@ -369,6 +377,7 @@ void               blo_learner_attack_target_set_kl(blo_attack_target *t, const 
 void               blo_learner_attack_target_set_y(blo_attack_target *t, const float *y);
 void               blo_learner_attack_target_free(blo_attack_target *t);
 
+/* Required: create, perturb, destroy.  Optional: every other member. */
 typedef struct blo_attack_vtable {
     size_t struct_size;
     void *(*create)(const blo_params *params, blo_ctx *ctx, GError **error);
@@ -382,6 +391,7 @@ typedef struct blo_attack_vtable {
 /* ======================================================================
  * metric
  * ==================================================================== */
+/* Required: create, evaluate, destroy.  Optional: every other member. */
 typedef struct blo_metric_vtable {
     size_t struct_size;
     void *(*create)(const blo_params *params, blo_ctx *ctx, GError **error);

@@ -26,8 +26,8 @@
 
 G_BEGIN_DECLS
 
-#define BLO_ABI_MAJOR 1
-#define BLO_ABI_MINOR 1
+#define BLO_ABI_MAJOR 2
+#define BLO_ABI_MINOR 0
 
 #define BLO_PLUGIN_ENTRY_NAME "blo_plugin_entry_v1"
 
