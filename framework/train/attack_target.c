@@ -182,8 +182,13 @@ gboolean blo_attack_target_loss_grad(blo_attack_target *t, const blo_batch *b, c
     if (!each && error && *error)
         return FALSE;
     blo_tensor *total = blo_sum_all(each);
-    if (!total || !blo_graph_check(g, error))
+    if (!blo_graph_check(g, error))
         return FALSE;
+    if (!total) {
+        g_set_error(error, BLO_ERROR, BLO_ERROR_NUMERIC, "attack target: %s gave no per-item losses",
+                    !out ? "the learner's forward" : "the loss");
+        return FALSE;
+    }
     if (each->numel != b->n) {
         g_set_error(error, BLO_ERROR, BLO_ERROR_SHAPE, "attack target: the loss gives %" G_GINT64_FORMAT
                     " per-item values for a batch of %" G_GINT64_FORMAT, each->numel, b->n);

@@ -78,8 +78,12 @@ static gboolean score(blo_graph *g, blo_object *learner, const float *y, int64_t
     blo_graph_reset(g);
     blo_tensor *out = blo_learner_forward(learner, blo_leaf(g, (float *)y, BLO_SHAPE(n_y), FALSE), b,
                                           BLO_MODE_EVAL, NULL);
-    if (!out || !blo_graph_check(g, error))
+    if (!blo_graph_check(g, error))
         return FALSE;
+    if (!out) {
+        g_set_error(error, BLO_ERROR, BLO_ERROR_NUMERIC, "the learner's forward gave no output");
+        return FALSE;
+    }
     return blo_scorer_add(sc, out, b, error);
 }
 

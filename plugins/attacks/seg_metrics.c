@@ -66,7 +66,12 @@ static gboolean seg_evaluate(void *self, blo_run *run, blo_metrics *out, GError 
         ok = blo_split_view(s, names, at, MIN(m->batch_size, n - at), storage, SEG_MAX_FIELDS, &b, error);
         blo_tensor *o = ok ? blo_learner_forward(learner, blo_leaf(g, (float *)y, BLO_SHAPE(blo_run_dim_y(run)), FALSE),
                                                  &b, BLO_MODE_EVAL, NULL) : NULL;
-        ok = ok && blo_graph_check(g, error) && o && blo_scorer_add(sc, o, &b, error);
+        ok = ok && blo_graph_check(g, error);
+        if (ok && !o) {
+            g_set_error(error, BLO_ERROR, BLO_ERROR_NUMERIC, "the learner's forward gave no output");
+            ok = FALSE;
+        }
+        ok = ok && blo_scorer_add(sc, o, &b, error);
     }
     blo_graph_pop_no_grad(g);
     blo_graph_free(g);
