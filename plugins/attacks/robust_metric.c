@@ -3,7 +3,7 @@
 #include "attacks.h"
 
 typedef struct robust_metric {
-    blo_object *attack;
+    blo_object *attack, *loss;   /* loss NULL: cross-entropy against `label` */
     char *split, *target;
     blo_score_kind score;
     int64_t max_items, batch_size;
@@ -18,6 +18,7 @@ static const blo_param_spec robust_params[] = {
     BLO_PARAM_ENUM("metric", "accuracy", BLO_CHOICES("accuracy", "miou", "iou"),
                    "score of the outputs: accuracy of class logits, mean IoU of a dense map, binary IoU of a mask logit"),
     BLO_PARAM_STRING("target", "label", "the field the outputs are scored against"),
+    BLO_PARAM_COMPONENT("loss", BLO_KIND_LOSS, "", "loss the attack maximises (empty: cross-entropy against label)"),
     BLO_PARAM_END
 };
 
@@ -26,8 +27,15 @@ static void *robust_create(const blo_params *params, blo_ctx *ctx, GError **erro
     blo_object *attack = blo_object_new_from_node(blo_params_get_component(params, "attack"), ctx, error);
     if (!attack)
         return NULL;
+    const blo_node *loss_node = blo_params_get_component(params, "loss");
+    blo_object *loss = loss_node ? blo_object_new_from_node(loss_node, ctx, error) : NULL;
+    if (loss_node && !loss) {
+        blo_object_free(attack);
+        return NULL;
+    }
     robust_metric *m = g_new0(robust_metric, 1);
     m->attack = attack;
+    m->loss = loss;
     m->split = g_strdup(blo_params_get_string(params, "split"));
     m->target = g_strdup(blo_params_get_string(params, "target"));
     blo_score_kind_from_name(blo_params_get_string(params, "metric"), &m->score);
@@ -44,8 +52,11 @@ static gboolean robust_evaluate(void *self, blo_run *run, blo_metrics *out, GErr
     const blo_split *s = attacks_metric_split(run, m->split, &learner, error);
     if (!s)
         return FALSE;
+    const blo_loss_vtable *lv = m->loss ? blo_object_loss(m->loss) : NULL;
+    if (lv && lv->bind && !lv->bind(blo_object_self(m->loss), blo_learner_info(learner), s, error))
+        return FALSE;
     const float *y = blo_run_y(run);
-    blo_attack_target *t = blo_attack_target_for(m->attack, learner, y, blo_run_dim_y(run), NULL, s, error);
+    blo_attack_target *t = blo_attack_target_for(m->attack, learner, y, blo_run_dim_y(run), m->loss, s, error);
     blo_scorer *clean = t ? blo_scorer_new(m->score, s, m->target, error) : NULL;
     blo_scorer *robust = clean ? blo_scorer_new(m->score, s, m->target, error) : NULL;
     gboolean ok = robust && blo_robust_eval(learner, t, y, blo_run_dim_y(run), s, m->max_items, m->batch_size,
@@ -69,6 +80,7 @@ static void robust_destroy(void *self)
 {
     robust_metric *m = self;
     blo_object_free(m->attack);
+    blo_object_free(m->loss);
     g_free(m->split);
     g_free(m->target);
     g_free(m);
