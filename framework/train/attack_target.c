@@ -1,6 +1,6 @@
 /* blo_attack_target: the per-item loss of (learner, loss) on a batch as a
  * function of a list of the batch's float fields. */
-#include "attack_internal.h"
+#include <blo/blo.h>
 
 #include <string.h>
 
@@ -129,9 +129,9 @@ void blo_attack_target_set_range(blo_attack_target *t, int i, float lo, float hi
     }
 }
 
-blo_object *blo__attack_target_loss(const blo_attack_target *t) { return t->loss; }
+blo_object *blo_attack_target_loss(const blo_attack_target *t) { return t->loss; }
 
-void blo__attack_target_range(const blo_attack_target *t, int i, float *lo, float *hi)
+void blo_attack_target_range(const blo_attack_target *t, int i, float *lo, float *hi)
 {
     *lo = t->lo[i];
     *hi = t->hi[i];

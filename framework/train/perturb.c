@@ -1,6 +1,6 @@
 /* Norm-ball arithmetic over the perturbation buffer of a batch: each field
  * of each item in its own ball and range. */
-#include "attack_internal.h"
+#include <blo/blo.h>
 
 #include <math.h>
 #include <string.h>
@@ -36,7 +36,7 @@ gboolean blo_perturb_batch_make(blo_perturb_batch *pb, blo_attack_target *t, con
         pb->eps[f] = eps >= 0 ? eps : cfg->eps[cfg->n_eps == 1 ? 0 : f];
         pb->step[f] = cfg->step > 0 ? cfg->step : cfg->step_rel * pb->eps[f];
         float lo, hi;
-        blo__attack_target_range(t, f, &lo, &hi);
+        blo_attack_target_range(t, f, &lo, &hi);
         if (lo == hi && bf->source) {
             lo = bf->source->lo;
             hi = bf->source->hi;

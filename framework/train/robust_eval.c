@@ -1,6 +1,6 @@
 /* Clean and adversarial scores of a learner on a slice of a split, and the
  * glue between attack objects and targets. */
-#include "attack_internal.h"
+#include <blo/blo.h>
 
 #include <string.h>
 
@@ -102,7 +102,7 @@ gboolean blo_robust_eval(blo_object *learner, blo_attack_target *t, const float 
     int n_names = 0;
     for (int i = 0; i < ls->n_inputs; i++)
         add_name(names, &n_names, ls->inputs[i]);
-    blo_object *loss = blo__attack_target_loss(t);
+    blo_object *loss = blo_attack_target_loss(t);
     const char *const *targets = loss ? blo_loss_targets(loss) : (const char *const[]){ "label", NULL };
     for (int i = 0; targets && targets[i]; i++)
         add_name(names, &n_names, targets[i]);

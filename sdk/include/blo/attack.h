@@ -55,6 +55,11 @@ void        blo_attack_target_set_kl(blo_attack_target *t, const float *ref_logi
 void        blo_attack_target_set_range(blo_attack_target *t, int i, float lo, float hi);
 int         blo_attack_target_n_fields(const blo_attack_target *t);
 const char *blo_attack_target_field(const blo_attack_target *t, int i);
+/* The loss object the target maximises (NULL: cross-entropy against `label`). */
+blo_object *blo_attack_target_loss(const blo_attack_target *t);
+/* The range the target itself sets for field i (lo == hi: none, then the
+ * batch field's source range applies). */
+void        blo_attack_target_range(const blo_attack_target *t, int i, float *lo, float *hi);
 /* The target's budget of field i, or a negative number when it has none. */
 double      blo_attack_target_eps(const blo_attack_target *t, int i);
 /* The loss of batch b with the target's fields replaced by `inputs` (a
