@@ -2,23 +2,32 @@
  * and the declared defaults. */
 #include <string.h>
 #include "params_private.h"
+#include "common_params.h"
 
-static char *spec_names(const blo_param_spec *specs)
+static char *spec_names(const blo_param_spec *const *specs, size_t n)
 {
     GString *s = g_string_new(NULL);
-    for (const blo_param_spec *sp = specs; sp && sp->name; sp++)
-        g_string_append_printf(s, "%s%s", s->len ? ", " : "", sp->name);
+    for (size_t i = 0; i < n; i++)
+        g_string_append_printf(s, "%s%s", s->len ? ", " : "", specs[i]->name);
     return g_string_free(s, FALSE);
 }
 
-static gboolean check_keys(const blo_param_spec *specs, const blo_node *node, const char *label,
-                           GError **error)
+static const blo_param_spec *find_spec(const blo_param_spec *const *specs, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(specs[i]->name, key) == 0)
+            return specs[i];
+    return NULL;
+}
+
+static gboolean check_keys(const blo_param_spec *const *specs, size_t n, const blo_node *node,
+                           const char *label, GError **error)
 {
     for (guint k = 0; node && k < node->keys->len; k++) {
         const char *key = g_ptr_array_index(node->keys, k);
-        if (blo_param_spec_find(specs, key))
+        if (find_spec(specs, n, key))
             continue;
-        char *valid = spec_names(specs);
+        char *valid = spec_names(specs, n);
         if (valid[0])
             g_set_error(error, BLO_ERROR, BLO_ERROR_UNKNOWN_NAME,
                         "%s: unknown parameter '%s'; valid parameters are: %s", label, key, valid);
@@ -78,7 +87,7 @@ static gboolean set_value(blo_param_value *v, const blo_param_spec *spec, const 
     return FALSE;
 }
 
-blo_params *blo_params_build(const blo_param_spec *specs, blo_node *node, const blo_registry *r,
+blo_params *blo_params_build(const blo_component *c, blo_node *node, const blo_registry *r,
                              const char *label, int depth, GError **error)
 {
     if (depth > BLO_MAX_NESTING) {
@@ -86,36 +95,40 @@ blo_params *blo_params_build(const blo_param_spec *specs, blo_node *node, const 
                     "%s: components nested more than %d deep (a cycle in defaults?)", label, BLO_MAX_NESTING);
         return NULL;
     }
-    if (!check_keys(specs, node, label, error))
+    size_t n;
+    const blo_param_spec **specs = blo_component_specs(c, &n);
+    if (!check_keys(specs, n, node, label, error)) {
+        g_free(specs);
         return NULL;
+    }
     blo_params *p = g_new0(blo_params, 1);
     p->ref_count = 1;
     p->label = g_strdup(label);
-    p->specs = specs;
-    for (const blo_param_spec *sp = specs; sp && sp->name; sp++)
-        p->n++;
+    p->n = n;
     p->v = g_new0(blo_param_value, p->n ? p->n : 1);
     for (size_t i = 0; i < p->n; i++) {
-        const blo_value *val = node_value(node, specs[i].name);
-        gboolean ok = val ? set_value(&p->v[i], &specs[i], val, r, label, depth, error)
-                          : set_default(&p->v[i], &specs[i], r, label, depth, error);
+        const blo_value *val = node_value(node, specs[i]->name);
+        gboolean ok = val ? set_value(&p->v[i], specs[i], val, r, label, depth, error)
+                          : set_default(&p->v[i], specs[i], r, label, depth, error);
         if (!ok) {
             p->n = i + 1; /* clear only what was filled */
             blo_params_free(p);
+            g_free(specs);
             return NULL;
         }
     }
+    g_free(specs);
     return p;
 }
 
-blo_params *blo_params_new_from_node(const blo_param_spec *specs, blo_node *node, const blo_registry *r,
+blo_params *blo_params_new_from_node(const blo_component *c, blo_node *node, const blo_registry *r,
                                      const char *component_label, GError **error)
 {
-    return blo_params_build(specs, node, r, component_label, 0, error);
+    return blo_params_build(c, node, r, component_label, 0, error);
 }
 
-blo_params *blo_params_new_defaults(const blo_param_spec *specs, const blo_registry *r,
+blo_params *blo_params_new_defaults(const blo_component *c, const blo_registry *r,
                                     const char *component_label, GError **error)
 {
-    return blo_params_build(specs, NULL, r, component_label, 0, error);
+    return blo_params_build(c, NULL, r, component_label, 0, error);
 }

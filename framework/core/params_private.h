@@ -25,9 +25,8 @@ typedef struct blo_param_value {
 struct blo_params {
     int ref_count;
     char *label;           /* "kind:name", for messages */
-    const blo_param_spec *specs;
     size_t n;
-    blo_param_value *v;    /* parallel to specs */
+    blo_param_value *v;    /* the component's own parameters, then its kind's common ones */
 };
 
 /* Parse `text` as a value for `spec` into `out` (fields of its type only).
@@ -58,8 +57,13 @@ void     blo_append_word(GString *s, const char *word);
 
 /* Resolve with a nesting depth (depth-limited recursion between nodes and params). */
 gboolean blo_node_resolve_depth(blo_node *n, const blo_registry *r, int depth, GError **error);
-blo_params *blo_params_build(const blo_param_spec *specs, blo_node *node, const blo_registry *r,
+blo_params *blo_params_build(const blo_component *c, blo_node *node, const blo_registry *r,
                              const char *label, int depth, GError **error);
+
+/* Give every top-level metric without an explicit name= its default (the
+ * component name, then -2, -3 ... in pipeline order, skipping names taken);
+ * explicit names must be [A-Za-z0-9_-]+ and unique (metric_names.c). */
+gboolean blo_pipeline_name_metrics(blo_pipeline *p, GError **error);
 
 G_END_DECLS
 

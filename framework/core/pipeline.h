@@ -75,11 +75,12 @@ char         *blo_node_to_string(const blo_node *n);
 gboolean      blo_node_equal(const blo_node *a, const blo_node *b);
 
 /* ---- params (framework side) ------------------------------------------ */
-/* Typed values for `specs` from the node's keys; range / type errors name the token. */
-blo_params   *blo_params_new_from_node(const blo_param_spec *specs, blo_node *node,
+/* Typed values for the parameters of c (its own, then its kind's common ones,
+ * common_params.h) from the node's keys; range / type errors name the token. */
+blo_params   *blo_params_new_from_node(const blo_component *c, blo_node *node,
                                        const blo_registry *r, const char *component_label,
                                        GError **error);
-blo_params   *blo_params_new_defaults(const blo_param_spec *specs, const blo_registry *r,
+blo_params   *blo_params_new_defaults(const blo_component *c, const blo_registry *r,
                                       const char *component_label, GError **error);
 void          blo_params_free(blo_params *p);   /* drops one reference */
 blo_params   *blo_params_ref(blo_params *p);

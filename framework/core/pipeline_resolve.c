@@ -31,7 +31,7 @@ gboolean blo_node_resolve_depth(blo_node *n, const blo_registry *r, int depth, G
         return FALSE;
     }
     char *label = g_strdup_printf("%s:%s", n->kind_name, n->name);
-    blo_params *params = blo_params_build(reg->component->params, n, r, label, depth, error);
+    blo_params *params = blo_params_build(reg->component, n, r, label, depth, error);
     g_free(label);
     if (params == NULL)
         return FALSE;
@@ -52,5 +52,5 @@ gboolean blo_pipeline_resolve(blo_pipeline *p, const blo_registry *r, GError **e
         if (!blo_node_resolve(g_ptr_array_index(p->nodes, i), r, error))
             return FALSE;
     }
-    return TRUE;
+    return blo_pipeline_name_metrics(p, error);
 }

@@ -10,6 +10,7 @@
 #define BLO_EXIT_OK 0
 #define BLO_EXIT_FAILED 1
 #define BLO_EXIT_USAGE 2
+#define BLO_EXIT_WARNINGS 3   /* completed, with a NaN / Inf metric (results.json "warnings") */
 
 int blo_cmd_list(blo_registry *r, int argc, char **argv);
 int blo_cmd_info(blo_registry *r, int argc, char **argv);
@@ -35,7 +36,8 @@ typedef struct blo_host_args {
 
 /* Options of `blo-host run` that take a value. */
 #define BLO_HOST_RUN_VALUE_OPTS \
-    ((const char *const[]){ "--seed", "--threads", "--out", "--resume", "--checkpoint-every", "--eval-every", "--plugin-path", NULL })
+    ((const char *const[]){ "--seed", "--threads", "--out", "--resume", "--checkpoint-every", "--eval-every", "--plugin-path", \
+                            "--save-weights", NULL })
 
 /* Flags of `blo-host run` (no value); cmd_run.c may add its own here. */
 #define BLO_HOST_RUN_FLAG_OPTS ((const char *const[]){ "--dump-pipeline", "--force", "--no-progress", NULL })

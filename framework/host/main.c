@@ -33,6 +33,7 @@ static const char usage[] =
     "(when run from it), " BLO_PLUGINS_INSTALL_DIR " and ~/.local/share/blo-1/plugins.\n"
     "\n"
     "exit status: 0 ok, 1 run failed, 2 usage error (unknown name, bad pipeline, bad option),\n"
+    "3 completed with a NaN / Inf metric (results.json \"warnings\"),\n"
     "130 interrupted (Ctrl-C; results.json and a checkpoint for --resume are written).\n"
     "plot: 2 also for a missing file or column, 1 for a malformed trace or nothing to plot.\n";
 

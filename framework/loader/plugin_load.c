@@ -8,6 +8,7 @@
 #include <string.h>
 #include "registry_private.h"
 #include "core/params_private.h"
+#include "core/common_params.h"
 
 /* Limits that catch garbage struct sizes and unterminated arrays. */
 #define MAX_STRUCT_SIZE 65536
@@ -95,6 +96,8 @@ static gboolean check_params(const blo_component *c, GError **error)
             what = "is a component of an invalid kind";
         else if (blo_param_spec_find(c->params, p->name) != p)
             what = "is declared twice";
+        else if (blo_param_spec_find(blo_common_params(c->kind), p->name))
+            what = "is declared by the framework for every component of this kind (see blo-host info)";
         else if (!check_default(c, p, error))
             return FALSE;
         if (what)

@@ -4,6 +4,8 @@
 #include "problem_internal.h"
 #include "progress.h"
 #include "trace_plot.h"
+#include "core/common_params.h"
+#include "model/run_weights.h"
 
 #include <errno.h>
 #include <math.h>
@@ -52,6 +54,48 @@ static gboolean remove_checkpoint(blo_run *run, GError **error)
     return ok;
 }
 
+/* The namespace of a metric instance: its name= (unique in the pipeline,
+ * core/metric_names.c), or the component name for a metric built outside one. */
+static const char *metric_namespace(const blo_object *m)
+{
+    const char *name = blo_params_get_string(blo_object_params(m), BLO_COMMON_PARAM_NAME);
+    return name && name[0] ? name : blo_object_component(m)->name;
+}
+
+/* One metric's numbers into run->metrics as "<name>.<key>", so two metrics
+ * (or a metric and the objective) never overwrite each other. */
+static gboolean evaluate_metric(blo_run *run, blo_object *m, GError **error)
+{
+    blo_metrics *own = blo_metrics_new();
+    gboolean ok = blo_object_metric(m)->evaluate(blo_object_self(m), run, own, error);
+    if (!ok)
+        g_prefix_error(error, "metric:%s: ", blo_object_component(m)->name);
+    const char *ns = metric_namespace(m);
+    for (guint k = 0; ok && k < blo_metrics_len(own); k++) {
+        char *key = g_strdup_printf("%s.%s", ns, blo_metrics_key(own, k));
+        blo_metrics_set(run->metrics, key, blo_metrics_value(own, k));
+        g_free(key);
+    }
+    blo_metrics_free(own);
+    return ok;
+}
+
+/* A NaN or Inf result is never a silent success: each one becomes a warning
+ * (results.json "warnings" and a line on stderr). */
+static void note_non_finite(blo_run *run)
+{
+    g_ptr_array_set_size(run->warnings, 0);
+    for (guint i = 0; i < blo_metrics_len(run->metrics); i++) {
+        double v = blo_metrics_value(run->metrics, i);
+        if (isfinite(v))
+            continue;
+        char *w = g_strdup_printf("%s: non-finite value %s", blo_metrics_key(run->metrics, i),
+                                  isnan(v) ? "nan" : v > 0 ? "inf" : "-inf");
+        blo_ctx_log(run->ctx, "warning: %s", w);
+        g_ptr_array_add(run->warnings, w);
+    }
+}
+
 /* Objective and metric numbers at the current point, then the counters. */
 static gboolean evaluate(blo_run *run, gboolean components, GError **error)
 {
@@ -63,12 +107,10 @@ static gboolean evaluate(blo_run *run, gboolean components, GError **error)
         if (vt->evaluate)
             ok = vt->evaluate(blo_object_self(run->objective), run->x, run->y, run->metrics, error);
     }
-    for (guint i = 0; ok && components && i < run->metric_objects->len; i++) {
-        blo_object *m = g_ptr_array_index(run->metric_objects, i);
-        ok = blo_object_metric(m)->evaluate(blo_object_self(m), run, run->metrics, error);
-        if (!ok)
-            g_prefix_error(error, "metric:%s: ", blo_object_component(m)->name);
-    }
+    for (guint i = 0; ok && components && i < run->metric_objects->len; i++)
+        ok = evaluate_metric(run, g_ptr_array_index(run->metric_objects, i), error);
+    if (ok && components)
+        note_non_finite(run);
     blo_metrics_set(run->metrics, "iterations", (double)run->iteration);
     if (run->problem) {
         blo_metrics_set(run->metrics, "grad_evals", (double)blo_problem_grad_evals(run->problem));
@@ -207,6 +249,12 @@ blo_run_status blo_run_execute(blo_run *run, GError **error)
         status = BLO_RUN_FAILED;
     if (status == BLO_RUN_FAILED) {
         evaluate(run, FALSE, NULL);
+        g_free(run->message);
+        run->message = g_strdup(failure->message);
+    }
+    /* Final weights before results.json, so a failed write is reported there. */
+    if (status == BLO_RUN_COMPLETED && !blo_run_save_weights(run, &failure)) {
+        status = BLO_RUN_FAILED;
         g_free(run->message);
         run->message = g_strdup(failure->message);
     }

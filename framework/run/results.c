@@ -86,6 +86,13 @@ gboolean blo_run_write_results(blo_run *run, blo_run_status status, GError **err
     blo_json_append_string(j, status == BLO_RUN_FAILED ? run->message : NULL);
     g_string_append(j, ",\n");
     g_string_append_printf(j, "  \"resumed\": %s,\n", run->resumed ? "true" : "false");
+    append_key(j, "  ", "warnings");
+    g_string_append(j, "[");
+    for (guint i = 0; i < run->warnings->len; i++) {
+        g_string_append(j, i ? ", " : "");
+        blo_json_append_string(j, g_ptr_array_index(run->warnings, i));
+    }
+    g_string_append(j, "],\n");
 
     append_key(j, "  ", "metrics");
     g_string_append(j, "{");

@@ -2,6 +2,7 @@
 #include "run_private.h"
 #include "ctx_internal.h"
 #include "problem_internal.h"
+#include "core/common_params.h"
 
 #include <string.h>
 
@@ -189,6 +190,13 @@ static gboolean assemble(blo_run *run, GError **error)
             return FALSE;
         }
     }
+    /* weights= (every learner has it) replaces the initial y, whoever drew it. */
+    const char *weights = run->learner ? blo_params_get_string(blo_object_params(run->learner),
+                                                               BLO_COMMON_PARAM_WEIGHTS) : NULL;
+    if (weights && weights[0] && !blo_run_load_learner_weights(run, weights, error)) {
+        g_prefix_error(error, "learner:%s: ", node_label(n_learner));
+        return FALSE;
+    }
     if (n_attack && !(run->attack = instantiate(run, n_attack, error)))
         return FALSE;
     GPtrArray *metric_nodes = nodes_of_kind(p, BLO_KIND_METRIC);
@@ -227,6 +235,7 @@ blo_run *blo_run_new(blo_pipeline *pipeline, const blo_run_options *opts, GError
     run->ctx = blo_ctx_new(opts->seed, opts->threads, opts->out_dir);
     blo_set_threads(blo_ctx_threads(run->ctx));
     run->metric_objects = g_ptr_array_new_with_free_func((GDestroyNotify)blo_object_free);
+    run->warnings = g_ptr_array_new_with_free_func(g_free);
     if (!assemble(run, error)) {
         blo_run_free(run);
         return NULL;
@@ -249,6 +258,7 @@ void blo_run_free(blo_run *run)
     g_free(run->x);
     g_free(run->y);
     blo_metrics_free(run->metrics);
+    g_ptr_array_free(run->warnings, TRUE);
     blo_ctx_free(run->ctx);
     blo_pipeline_free(run->pipeline);
     g_free(run->canonical);
@@ -271,6 +281,8 @@ int64_t blo_run_dim_x(const blo_run *run) { return run->dim_x; }
 int64_t blo_run_dim_y(const blo_run *run) { return run->dim_y; }
 int64_t blo_run_iteration(const blo_run *run) { return run->iteration; }
 const blo_metrics *blo_run_metrics(const blo_run *run) { return run->metrics; }
+guint blo_run_n_warnings(const blo_run *run) { return run->warnings->len; }
+const char *blo_run_warning(const blo_run *run, guint i) { return g_ptr_array_index(run->warnings, i); }
 double blo_run_solver_seconds(const blo_run *run) { return run->solver_s; }
 
 blo_problem *blo_run_problem(blo_run *run, GError **error)

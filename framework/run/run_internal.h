@@ -36,6 +36,8 @@ typedef struct blo_run_options {
     int64_t eval_every;          /* > 0: every K steps (and at step 0 and the last step) put the
                                   * objective's evaluate() metrics and the elapsed "solver_s" into
                                   * the trace; the evaluation's time is not solver time */
+    const char *save_weights;    /* NULL, or where a completed run writes y (framework/model;
+                                  * not copied: must outlive the run) */
 } blo_run_options;
 
 /* Assemble a resolved pipeline (taken over, freed with the run or on error):
@@ -56,6 +58,11 @@ blo_run_status blo_run_execute(blo_run *run, GError **error);
 /* Metrics of the last execute (NULL before). */
 const blo_metrics *blo_run_metrics(const blo_run *run);
 const char *blo_run_status_name(blo_run_status s);
+/* Warnings of the last execute: one per NaN / Inf number the objective or a
+ * metric reported ("<key>: non-finite value nan"); a completed run with
+ * warnings is still BLO_RUN_COMPLETED (blo-host exits with 3). */
+guint       blo_run_n_warnings(const blo_run *run);
+const char *blo_run_warning(const blo_run *run, guint i);
 /* Seconds spent inside the solver's step() (what results.json calls solver_s). */
 double blo_run_solver_seconds(const blo_run *run);
 

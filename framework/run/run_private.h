@@ -29,12 +29,15 @@ struct blo_run {
     char *started_at;            /* ISO 8601 */
     gboolean resumed;
     blo_metrics *metrics;
+    GPtrArray *warnings;         /* char*: "<key>: non-finite value nan" per NaN / Inf metric */
     char *message;               /* failure message for results.json */
 };
 
 /* Put the run's full state into a checkpoint / take it back (run_state.c). */
 blo_state *blo_run_save_state(blo_run *run, GError **error);
 gboolean   blo_run_load_state(blo_run *run, const blo_state *state, GError **error);
+/* Fill run->y from the learner's weights= file (weights.c; the reader is still to come). */
+gboolean   blo_run_load_learner_weights(blo_run *run, const char *path, GError **error);
 /* Write results.json and trace.csv into the out dir (results.c). */
 gboolean   blo_run_write_results(blo_run *run, blo_run_status status, GError **error);
 gboolean   blo_run_write_trace(blo_run *run, GError **error);

@@ -12,8 +12,7 @@ typedef struct robust_metric {
 static const blo_param_spec robust_params[] = {
     BLO_PARAM_COMPONENT("attack", BLO_KIND_ATTACK, "attack:pgd eps=0.1 steps=20", "attack to evaluate against"),
     BLO_PARAM_STRING("split", "test", "split to evaluate on"),
-    BLO_PARAM_INT("max_items", 0, 0, G_MAXINT64, "evaluate the first max_items items (0: n_items)"),
-    BLO_PARAM_INT("n_items", 2000, 0, G_MAXINT64, "older name of max_items (0: all)"),
+    BLO_PARAM_INT("max_items", 2000, 0, G_MAXINT64, "evaluate only the first max_items items (0: all)"),
     BLO_PARAM_INT("batch_size", 500, 1, 1 << 20, "items attacked at once"),
     BLO_PARAM_ENUM("metric", "accuracy", BLO_CHOICES("accuracy", "miou", "iou"),
                    "score of the outputs: accuracy of class logits, mean IoU of a dense map, binary IoU of a mask logit"),
@@ -39,8 +38,7 @@ static void *robust_create(const blo_params *params, blo_ctx *ctx, GError **erro
     m->split = g_strdup(blo_params_get_string(params, "split"));
     m->target = g_strdup(blo_params_get_string(params, "target"));
     blo_score_kind_from_name(blo_params_get_string(params, "metric"), &m->score);
-    int64_t max_items = blo_params_get_int(params, "max_items");
-    m->max_items = max_items > 0 ? max_items : blo_params_get_int(params, "n_items");
+    m->max_items = blo_params_get_int(params, "max_items");
     m->batch_size = blo_params_get_int(params, "batch_size");
     return m;
 }

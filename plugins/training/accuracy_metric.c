@@ -7,7 +7,7 @@ typedef struct accuracy_metric {
 } accuracy_metric;
 
 static const blo_param_spec accuracy_params[] = {
-    BLO_PARAM_STRING("split", "test", "split to evaluate on; reported as <split>_accuracy"),
+    BLO_PARAM_STRING("split", "test", "split to evaluate on; reported as <name>.<split>_accuracy"),
     BLO_PARAM_INT("max_items", 0, 0, G_MAXINT64, "evaluate only the first max_items items (0: all)"),
     BLO_PARAM_END
 };

@@ -67,7 +67,8 @@ def write_table(args):
                 r = completed(run_dir(args.runs, learner, method, seed))
                 if r is None:
                     continue
-                acc.append(r["metrics"]["test_accuracy"])
+                m = r["metrics"]   # the objective's own test_accuracy, else metric:accuracy's
+                acc.append(m["test_accuracy"] if "test_accuracy" in m else m["accuracy.test_accuracy"])
                 if "f1" in r["metrics"]:
                     f1.append(r["metrics"]["f1"])
                 wall.append(r["timings"]["total_s"])

@@ -74,7 +74,7 @@ def slug(text):
 
 
 def robust(r):
-    return r["metrics"]["robust_accuracy"], r["metrics"]["clean_accuracy"]
+    return r["metrics"]["robust-accuracy.robust_accuracy"], r["metrics"]["robust-accuracy.clean_accuracy"]
 
 
 # ---- select ---------------------------------------------------------------
@@ -85,7 +85,7 @@ def select(args):
         best = None
         for last in [None] + LAST_VARIANTS:
             pipeline = (f"{data(args.model, 10000, 1000)} ! {learner(args.model)} ! "
-                        f"{solver(base, last, 3, EPS)} ! metric:robust-accuracy split=val n_items=1000 {PGD20}")
+                        f"{solver(base, last, 3, EPS)} ! metric:robust-accuracy split=val max_items=1000 {PGD20}")
             out = os.path.join(args.runs, "select", f"{slug(base)}-{slug(last or 'base')}")
             print(f"== select {base} {last or '(no LAST)'}", flush=True)
             r, _ = run_once(args.blo_host, pipeline, 0, args.threads, out)
@@ -133,7 +133,7 @@ def table(args, chosen, run):
         clean, rob, secs = [], [], []
         for seed in args.seeds:
             pipeline = (f"{data(args.model, 60000, 0)} ! {learner(args.model)} ! {solver(base, last, 5, EPS)} "
-                        f"! metric:accuracy split=test ! metric:robust-accuracy n_items=2000 {PGD20}")
+                        f"! metric:accuracy split=test ! metric:robust-accuracy max_items=2000 {PGD20}")
             out = os.path.join(args.runs, "table", f"{slug(name)}-s{seed}")
             r = completed(out)
             if r is None and run:
@@ -141,8 +141,8 @@ def table(args, chosen, run):
                 r, _ = run_once(args.blo_host, pipeline, seed, args.threads, out)
             if r is None:
                 continue
-            clean.append(r["metrics"]["test_accuracy"])
-            rob.append(r["metrics"]["robust_accuracy"])
+            clean.append(r["metrics"]["accuracy.test_accuracy"])
+            rob.append(r["metrics"]["robust-accuracy.robust_accuracy"])
             secs.append(r["timings"]["solver_s"])
         c, p, s = mean_std(clean), mean_std(rob), mean_std(secs)
         md.append(f"| {name} | {last or '–'} | {len(clean)}/{len(args.seeds)} | {fmt(c, 4)} | {fmt(p, 4)} | {fmt(s, 0)} |")

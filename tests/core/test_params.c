@@ -109,7 +109,7 @@ Test(params, unknown_names_list_valid_ones)
     EXPECT(BLO_ERROR_UNKNOWN_NAME, "solver:fx-solver stepz=3",
            "solver:fx-solver: unknown parameter 'stepz'; valid parameters are: steps, eta, verbose, tag, mode, "
            "widths, scales, names, attack");
-    EXPECT(BLO_ERROR_UNKNOWN_NAME, "metric:fx-other x=1", "unknown parameter 'x'; it takes no parameters");
+    EXPECT(BLO_ERROR_UNKNOWN_NAME, "metric:fx-other x=1", "unknown parameter 'x'; valid parameters are: name");
     EXPECT(BLO_ERROR_UNKNOWN_NAME, "solver:fx-nope", "unknown solver 'fx-nope'; valid solver names are: fx-solver, fx-wrap");
     EXPECT(BLO_ERROR_UNKNOWN_NAME, "solvr:fx-solver", "unknown kind 'solvr'", "valid kinds are: dataset, learner");
     EXPECT(BLO_ERROR_UNKNOWN_NAME, "solver:fx-wrap base=nope", "base", "unknown solver 'nope'; valid solver names are: fx-solver, fx-wrap");
@@ -150,11 +150,37 @@ Test(params, kind_and_type_names)
 Test(params, defaults_without_a_node)
 {
     const blo_registered *e = blo_registry_find(reg, BLO_KIND_ATTACK, "fx-attack");
-    blo_params *ps = blo_params_new_defaults(e->component->params, reg, "attack:fx-attack", NULL);
+    blo_params *ps = blo_params_new_defaults(e->component, reg, "attack:fx-attack", NULL);
     cr_assert_not_null(ps);
     char *s = blo_params_to_string(ps);
     cr_assert_str_eq(s, "eps=0.1 steps=10");
     g_free(s);
     cr_assert_str_eq(blo_params_label(ps), "attack:fx-attack");
     blo_params_free(ps);
+}
+
+/* Implicit per-kind parameters: every metric has name= (unique defaults in
+ * pipeline order, skipping explicit ones), every learner weights= (""). */
+Test(params, common_parameters_per_kind)
+{
+    blo_pipeline *p = parse_resolved("learner:fx-learner ! metric:fx-metric ! metric:fx-metric name=fx-metric-2 "
+                                     "! metric:fx-metric ! metric:fx-other", reg, NULL);
+    cr_assert_not_null(p);
+    const char *want[] = { NULL, "fx-metric", "fx-metric-2", "fx-metric-3", "fx-other" };
+    for (guint i = 1; i < p->nodes->len; i++) {
+        const blo_params *ps = ((blo_node *)g_ptr_array_index(p->nodes, i))->params;
+        cr_assert_str_eq(blo_params_get_string(ps, "name"), want[i]);
+        cr_assert_eq(blo_params_is_set(ps, "name"), i == 2, "only the written one counts as set");
+    }
+    cr_assert_str_eq(blo_params_get_string(first_params(p), "weights"), "");
+    char *s = blo_pipeline_to_string(p);
+    cr_assert(strstr(s, "learner:fx-learner width=4 fail=false weights=\"\" ! metric:fx-metric attack=\"\" name=fx-metric !") != NULL,
+              "%s", s);
+    g_free(s);
+    blo_pipeline_free(p);
+    EXPECT(BLO_ERROR_UNKNOWN_NAME, "learner:fx-learner weight=x", "valid parameters are: ", "weights");
+    EXPECT(BLO_ERROR_INVALID_ARG, "metric:fx-other name=m ! metric:fx-metric name=m", "name=m is used by two metrics");
+    EXPECT(BLO_ERROR_RANGE, "metric:fx-other name=\"\"", "metric:fx-other: name='': a metric name is");
+    EXPECT(BLO_ERROR_RANGE, "metric:fx-other name=a.b", "name='a.b'");
+    EXPECT(BLO_ERROR_TYPE, "metric:fx-other name=[ attack:fx-attack ]", "name");
 }

@@ -22,6 +22,8 @@ static const char *const pipelines[] = {
     "metric:fx-metric ! metric:fx-metric attack=fx-attack ! metric:fx-metric attack=\"\"",
     "dataset:fx-data n=16 noise=0.25 ! learner:fx-learner width=8 ! objective:fx-objective weight=-2.5e-3 "
     "! solver:fx-solver ! metric:fx-other ! metric:fx-twin",
+    "metric:fx-metric name=fx-metric-2 ! metric:fx-metric ! metric:fx-metric ! metric:fx-other name=A_b-9",
+    "learner:fx-learner weights=\"dir with space/w.npz\" ! metric:fx-twin name=\"x\"",
     "objective:fx-objective weight=123456789012345 ! objective:fx-objective weight=-0 ! objective:fx-objective weight=1e300 "
     "! objective:fx-objective weight=-inf ! objective:fx-objective weight=1e999 ! objective:fx-objective weight=5e-324",
 };

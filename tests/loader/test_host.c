@@ -123,7 +123,7 @@ Test(host, dump_pipeline_reads_files)
     result r = host("run", "--dump-pipeline", path, NULL);
     cr_assert_eq(r.status, 0, "stderr: %s", r.err);
     assert_has(r.out, "solver:fx-solver steps=7 eta=0.1");
-    assert_has(r.out, " ! metric:fx-other\n");
+    assert_has(r.out, " ! metric:fx-other name=fx-other\n");
     result_clear(&r);
     unlink(path);
     g_free(path);

@@ -175,6 +175,11 @@ Test(loader, default_outside_its_range)
     expect_skipped("bad-default.so", "component metric:fx-bad: default of parameter: steps=0: out of range");
 }
 
+Test(loader, component_declaring_a_common_parameter)
+{
+    expect_skipped("common-param.so", "component metric:fx-bad: parameter #0 'name' is declared by the framework");
+}
+
 Test(loader, not_an_elf_file)
 {
     expect_skipped("not-elf.so", "not a loadable plugin: not an ELF shared object");

@@ -23,7 +23,7 @@ Test(pipelines, standard_training_learns_fixture)
                            "! learner:linear ! solver:standard epochs=2 batch_size=50 lr=0.01 "
                            "! metric:accuracy split=test", dir);
     cr_assert_not_null(run, "%s", err ? err->message : "");
-    double acc = runner_metric(run, "test_accuracy");
+    double acc = runner_metric(run, "accuracy.test_accuracy");
     cr_expect_geq(acc, 0.95, "test accuracy %g", acc);
     cr_expect_eq(blo_run_iteration(run), 2 * 20, "one step per minibatch");
     blo_run_free(run);
@@ -36,7 +36,7 @@ Test(pipelines, sgd_with_cosine_schedule_learns_fixture)
                            "! learner:linear ! solver:standard epochs=2 batch_size=50 optimizer=sgd lr=0.1 "
                            "schedule=cosine ! metric:accuracy split=test", dir);
     cr_assert_not_null(run, "%s", err ? err->message : "");
-    double acc = runner_metric(run, "test_accuracy");
+    double acc = runner_metric(run, "accuracy.test_accuracy");
     cr_expect_geq(acc, 0.95, "test accuracy %g", acc);
     blo_run_free(run);
 }
@@ -48,7 +48,7 @@ Test(pipelines, cnn_on_unflattened_images)
                            "flatten=false ! learner:cnn c1=4 c2=4 fc_hidden=8 "
                            "! solver:standard epochs=1 batch_size=100 ! metric:accuracy split=test", dir);
     cr_assert_not_null(run, "%s", err ? err->message : "");
-    double acc = runner_metric(run, "test_accuracy");
+    double acc = runner_metric(run, "accuracy.test_accuracy");
     cr_expect(acc >= 0 && acc <= 1);
     blo_run_free(run);
 }
@@ -170,4 +170,40 @@ Test(pipelines, missing_root)
 {
     expect_error(BLO_ERROR_IO, "/nonexistent-blo-data/" FMNIST_TRAIN_IMAGES,
                  "dataset:fashion-mnist root=/nonexistent-blo-data ! learner:linear ! solver:standard");
+}
+
+/* The run fails with BLO_ERROR_UNSUPPORTED and a message holding every needle. */
+static void expect_error_naming(const char *const *needles, const char *text)
+{
+    GError *err = NULL;
+    blo_run *run = runner_run(text, FALSE, &err);
+    cr_assert_null(run, "should fail: %s", text);
+    cr_assert_not_null(err);
+    cr_expect_eq(err->code, BLO_ERROR_UNSUPPORTED, "code %d: %s", err->code, err->message);
+    for (const char *const *n = needles; *n; n++)
+        cr_expect(strstr(err->message, *n) != NULL, "'%s' in: %s", *n, err->message);
+    g_error_free(err);
+}
+
+/* A learner or objective asking for a field the dataset lacks: the message
+ * names the field, the dataset and the fields it has. */
+Test(pipelines, learner_input_field_the_dataset_lacks)
+{
+    const char *needles[] = { "learner:mlp", "no field 'rgb'", "dataset:fashion-mnist", "split 'train'",
+                              "image f32 [100,784]", "label i32 [100]", NULL };
+    char *text = g_strdup_printf("dataset:fashion-mnist root=%s n_train=100 n_val=100 n_test=100 "
+                                 "! learner:mlp input=rgb hidden=8 ! solver:standard epochs=1", dir);
+    expect_error_naming(needles, text);
+    g_free(text);
+}
+
+Test(pipelines, learner_input_field_of_the_wrong_dtype)
+{
+    /* 'label' as the input: an i32 field, not f32 */
+    const char *needles[] = { "learner:linear", "field 'label'", "is i32, expected f32", "dataset:fashion-mnist",
+                              "its fields: image", NULL };
+    char *text = g_strdup_printf("dataset:fashion-mnist root=%s n_train=100 n_val=100 n_test=100 corrupt=0.5 "
+                                 "! learner:linear input=label ! objective:hyperclean ! solver:meha steps=1", dir);
+    expect_error_naming(needles, text);
+    g_free(text);
 }

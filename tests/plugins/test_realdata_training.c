@@ -17,7 +17,7 @@ static double run_reference(const char *file)
     gint64 t0 = g_get_monotonic_time();
     blo_run *run = runner_run(path, TRUE, &err);
     cr_assert_not_null(run, "%s: %s", path, err ? err->message : "");
-    double acc = runner_metric(run, "test_accuracy");
+    double acc = runner_metric(run, "accuracy.test_accuracy");
     fprintf(stderr, "%s: test_accuracy %.4f in %.1f s\n", file, acc, (g_get_monotonic_time() - t0) / 1e6);
     blo_run_free(run);
     g_free(path);

@@ -64,7 +64,7 @@ Test(realdata, attack_strength_ordering, .timeout = 3000)
                               "! learner:mlp hidden=300 ! solver:standard epochs=1 batch_size=128 "
                               "! metric:accuracy split=test max_items=2000", FALSE, &err);
     cr_assert_not_null(run, "%s", err ? err->message : "");
-    fprintf(stderr, "clean accuracy (first 2000) %.4f\n", runner_metric(run, "test_accuracy"));
+    fprintf(stderr, "clean accuracy (first 2000) %.4f\n", runner_metric(run, "accuracy.test_accuracy"));
     double fgsm = robust_accuracy(run, "attack:fgsm eps=0.1");
     double pgd = robust_accuracy(run, "attack:pgd eps=0.1 steps=20 step_rel=0.125 random_start=true");
     double apgd = robust_accuracy(run, "attack:apgd-ce eps=0.1 steps=20");

@@ -17,7 +17,7 @@ static void teardown(void) { g_free(dir); }
 TestSuite(robust_pipelines, .init = setup, .fini = teardown);
 
 #define DATA "dataset:fashion-mnist root=%s n_train=512 n_val=128 n_test=256 corrupt=0 ! learner:mlp hidden=32 "
-#define METRIC " ! metric:robust-accuracy n_items=256 attack=[ attack:pgd eps=0.1 steps=5 ]"
+#define METRIC " ! metric:robust-accuracy max_items=256 attack=[ attack:pgd eps=0.1 steps=5 ]"
 
 /* Runs a solver for 2 epochs of 8 minibatches; returns its clean accuracy. */
 static double check_runs(const char *solver)
@@ -25,7 +25,8 @@ static double check_runs(const char *solver)
     GError *err = NULL;
     blo_run *run = runner_run_fmt(&err, DATA "! %s" METRIC, dir, solver);
     cr_assert_not_null(run, "%s: %s", solver, err ? err->message : "");
-    double clean = runner_metric(run, "clean_accuracy"), robust = runner_metric(run, "robust_accuracy");
+    double clean = runner_metric(run, "robust-accuracy.clean_accuracy"),
+           robust = runner_metric(run, "robust-accuracy.robust_accuracy");
     cr_expect(clean >= 0 && clean <= 1 && robust >= 0, "%s: accuracies %g %g", solver, clean, robust);
     cr_expect_leq(robust, clean + 0.02, "%s: robust %.3f above clean %.3f", solver, robust, clean);
     cr_expect_eq(blo_run_iteration(run), 2 * 8, "%s: one step per minibatch", solver);
@@ -81,9 +82,10 @@ Test(robust_pipelines, robust_metric_hurts_standard_model, .timeout = 300)
 {
     GError *err = NULL;
     blo_run *run = runner_run_fmt(&err, DATA "! solver:standard epochs=2 batch_size=64"
-                           " ! metric:robust-accuracy n_items=256 attack=[ attack:pgd eps=0.3 steps=10 ]", dir);
+                           " ! metric:robust-accuracy max_items=256 attack=[ attack:pgd eps=0.3 steps=10 ]", dir);
     cr_assert_not_null(run, "%s", err ? err->message : "");
-    double clean = runner_metric(run, "clean_accuracy"), robust = runner_metric(run, "robust_accuracy");
+    double clean = runner_metric(run, "robust-accuracy.clean_accuracy"),
+           robust = runner_metric(run, "robust-accuracy.robust_accuracy");
     cr_expect_lt(robust, clean - 0.1, "PGD eps 0.3: robust %.3f vs clean %.3f", robust, clean);
     blo_run_free(run);
 }

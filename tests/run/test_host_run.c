@@ -52,7 +52,7 @@ Test(host_run, results_json_has_every_field_and_trace_one_row_per_step)
     cr_assert_str_eq(get(j, "components.0.plugin"), "toy-problems");
     cr_assert(g_ascii_strtod(get(j, "metrics.grad_evals"), NULL) == 40, "two gradients per step");
     get(j, "metrics.x_rel_error");
-    get(j, "metrics.y_norm");
+    get(j, "metrics.fixture-norm.y_norm");
     get(j, "blo_version");
     get(j, "started_at");
     get(j, "finished_at");
@@ -272,8 +272,8 @@ Test(host_run, dataset_shapes_the_learner)
                              "learner:fixture-linear", "!", SOLVER, "steps=3", "!", METRIC,
                              "--out", out, NULL);
     cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
-    cr_assert(strstr(r.out, "dim_y = 15\n") != NULL, "(4 + 1) * 3 parameters: %s", r.out);
-    cr_assert(strstr(r.out, "y_norm = 0\n") == NULL, "the learner initialised y: %s", r.out);
+    cr_assert(strstr(r.out, "fixture-norm.dim_y = 15\n") != NULL, "(4 + 1) * 3 parameters: %s", r.out);
+    cr_assert(strstr(r.out, "fixture-norm.y_norm = 0\n") == NULL, "the learner initialised y: %s", r.out);
     cr_assert(strstr(r.out, "iterations = 3\n") != NULL, "%s", r.out);
     host_result_clear(&r);
     g_free(out);

@@ -12,6 +12,7 @@
 #include "component.h"
 #include "attack.h"
 #include "train.h"
+#include "model.h"
 #include <blo/version.h>
 
 #endif
