@@ -11,13 +11,14 @@
 #include <string.h>
 
 typedef struct apgd_attack {
-    pgd_config cfg;
+    blo_pgd_config cfg;
     double rho, alpha;
 } apgd_attack;
 
 static const blo_param_spec apgd_params[] = {
-    PERTURB_NORM_PARAM,
-    PERTURB_EPS_PARAM(0.1),
+    BLO_PERTURB_NORM_PARAM,
+    BLO_PERTURB_EPS_PARAM("0.1"),
+    BLO_PERTURB_FIELDS_PARAM,
     BLO_PARAM_INT("steps", 20, 1, 1000000, "iterations (gradient evaluations after the start point)"),
     BLO_PARAM_DOUBLE("rho", 0.75, 0.0, 1.0, "checkpoint condition: share of loss increases below which eta halves"),
     BLO_PARAM_DOUBLE("momentum", 0.75, 0.0, 1.0, "alpha, weight of the new step against the previous one"),
@@ -28,8 +29,10 @@ static const blo_param_spec apgd_params[] = {
 static void *apgd_create(const blo_params *params, blo_ctx *ctx, GError **error)
 {
     apgd_attack *a = g_new0(apgd_attack, 1);
-    a->cfg.norm = perturb_norm_from_name(blo_params_get_string(params, "norm"));
-    a->cfg.eps = blo_params_get_double(params, "eps");
+    if (!blo_perturb_budget_from_params(params, &a->cfg, error)) {
+        g_free(a);
+        return NULL;
+    }
     a->cfg.steps = blo_params_get_int(params, "steps");
     a->cfg.random_start = blo_params_get_bool(params, "random_start");
     a->rho = blo_params_get_double(params, "rho");
@@ -50,46 +53,36 @@ static apgd_schedule schedule_make(int64_t n)
                             .min_len = MAX((int64_t)(0.06 * (double)n), 1) };
 }
 
+/* Per item: its step scale (eta / (2 eps) of each field), losses, checkpoint state. */
 typedef struct apgd_items {
-    double *eta, *loss, *best, *best_at_check, *prev_loss;
+    double *scale, *loss, *best, *best_at_check, *prev_loss;
     int64_t *increases;
     gboolean *reduced_at_check;
 } apgd_items;
 
-static gboolean eval(const perturb_batch *pb, const float *adv, double *losses, float *grad, GError **error)
-{
-    const blo_attack_target *t = pb->target;
-    return t->loss_grad_each(t->user, adv, pb->ndim, pb->shape, pb->labels, losses, grad, error);
-}
-
-static gboolean apgd_perturb(void *self, const blo_attack_target *target, const float *input, int ndim,
-                             const int64_t *shape, const int32_t *labels, float *adv, blo_rng *rng,
-                             GError **error)
+static gboolean apgd_buffer(void *self, const blo_perturb_batch *pb, float *adv, blo_rng *rng, GError **error)
 {
     apgd_attack *a = self;
-    if (!target->loss_grad_each) {
-        g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED,
-                    "attack:apgd-ce needs per-item losses (blo_attack_target.loss_grad_each)");
-        return FALSE;
-    }
-    perturb_batch pb = perturb_batch_make(target, input, ndim, shape, labels);
-    int64_t B = pb.B, D = pb.D;
-    size_t n = (size_t)MAX(B * D, 1);
+    int64_t B = pb->B;
+    size_t n = (size_t)MAX(pb->numel, 1);
     float *x = g_new(float, n), *prev = g_new(float, n), *z = g_new(float, n), *grad = g_new(float, n);
     float *best_grad = g_new(float, n);
     apgd_items it = { g_new(double, B), g_new(double, B), g_new(double, B), g_new(double, B),
                       g_new(double, B), g_new0(int64_t, B), g_new0(gboolean, B) };
+    double eta0[BLO_ATTACK_MAX_FIELDS];   /* the first step of each field: 2 eps */
+    for (int f = 0; f < pb->n_fields; f++)
+        eta0[f] = 2 * pb->eps[f];
     if (a->cfg.random_start)
-        perturb_random_start(&pb, a->cfg.norm, a->cfg.eps, x, rng);
+        blo_perturb_random_start(pb, x, rng);
     else
-        memcpy(x, input, n * sizeof *x);
-    gboolean ok = eval(&pb, x, it.loss, grad, error);
+        blo_perturb_clean(pb, x);
+    gboolean ok = blo_perturb_loss_grad(pb, x, NULL, it.loss, grad, error);
     if (ok) {
         memcpy(adv, x, n * sizeof *x);
         memcpy(prev, x, n * sizeof *x);
         memcpy(best_grad, grad, n * sizeof *grad);
         for (int64_t i = 0; i < B; i++) {
-            it.eta[i] = 2 * a->cfg.eps;
+            it.scale[i] = 1.0;
             it.best[i] = it.best_at_check[i] = it.prev_loss[i] = it.loss[i];
         }
     }
@@ -98,15 +91,15 @@ static gboolean apgd_perturb(void *self, const blo_attack_target *target, const 
     for (int64_t k = 0; ok && k < a->cfg.steps; k++) {
         double w = k == 0 ? 1.0 : a->alpha;
         memcpy(z, x, n * sizeof *z);
-        perturb_ascent(&pb, a->cfg.norm, 0, it.eta, grad, z);
-        perturb_project(&pb, a->cfg.norm, a->cfg.eps, z);
-        for (size_t j = 0; j < n; j++) {
+        blo_perturb_ascent(pb, eta0, it.scale, grad, z);
+        blo_perturb_project(pb, z);
+        for (int64_t j = 0; j < pb->numel; j++) {
             float next = x[j] + (float)(w * (z[j] - x[j]) + (1 - w) * (x[j] - prev[j]));
             prev[j] = x[j];
             x[j] = next;
         }
-        perturb_project(&pb, a->cfg.norm, a->cfg.eps, x);
-        ok = eval(&pb, x, it.loss, grad, error);
+        blo_perturb_project(pb, x);
+        ok = blo_perturb_loss_grad(pb, x, NULL, it.loss, grad, error);
         if (!ok)
             break;
         for (int64_t i = 0; i < B; i++) {
@@ -114,8 +107,8 @@ static gboolean apgd_perturb(void *self, const blo_attack_target *target, const 
             it.prev_loss[i] = it.loss[i];
             if (it.loss[i] > it.best[i]) {
                 it.best[i] = it.loss[i];
-                memcpy(adv + i * D, x + i * D, (size_t)D * sizeof *x);
-                memcpy(best_grad + i * D, grad + i * D, (size_t)D * sizeof *grad);
+                blo_perturb_copy_item(pb, adv, x, i);
+                blo_perturb_copy_item(pb, best_grad, grad, i);
             }
         }
         if (++since_check < sch.len)
@@ -128,19 +121,25 @@ static gboolean apgd_perturb(void *self, const blo_attack_target *target, const 
             it.increases[i] = 0;
             if (it.reduced_at_check[i]) {
                 /* Halve and restart from the best point, with no momentum across it. */
-                it.eta[i] /= 2;
-                memcpy(x + i * D, adv + i * D, (size_t)D * sizeof *x);
-                memcpy(prev + i * D, adv + i * D, (size_t)D * sizeof *x);
-                memcpy(grad + i * D, best_grad + i * D, (size_t)D * sizeof *grad);
+                it.scale[i] /= 2;
+                blo_perturb_copy_item(pb, x, adv, i);
+                blo_perturb_copy_item(pb, prev, adv, i);
+                blo_perturb_copy_item(pb, grad, best_grad, i);
             }
         }
         since_check = 0;
         sch.len = MAX(sch.len - sch.decr, sch.min_len);
     }
     g_free(x); g_free(prev); g_free(z); g_free(grad); g_free(best_grad);
-    g_free(it.eta); g_free(it.loss); g_free(it.best); g_free(it.best_at_check); g_free(it.prev_loss);
+    g_free(it.scale); g_free(it.loss); g_free(it.best); g_free(it.best_at_check); g_free(it.prev_loss);
     g_free(it.increases); g_free(it.reduced_at_check);
     return ok;
+}
+
+static gboolean apgd_perturb(void *self, blo_attack_target *t, const blo_batch *b, float *const *adv,
+                             blo_rng *rng, GError **error)
+{
+    return attack_run(self, &((apgd_attack *)self)->cfg, apgd_buffer, t, b, adv, rng, error);
 }
 
 static const blo_attack_vtable apgd_vtable = {

@@ -3,51 +3,61 @@
 #include "attacks.h"
 
 typedef struct pgd_attack {
-    pgd_config cfg;
+    blo_pgd_config cfg;
 } pgd_attack;
 
 static const blo_param_spec fgsm_params[] = {
-    PERTURB_NORM_PARAM,
-    PERTURB_EPS_PARAM(0.1),
-    PERTURB_STEP_PARAMS(1.0),
+    BLO_PERTURB_NORM_PARAM,
+    BLO_PERTURB_EPS_PARAM("0.1"),
+    BLO_PERTURB_FIELDS_PARAM,
+    BLO_PERTURB_STEP_PARAMS(1.0),
     BLO_PARAM_BOOL("random_start", FALSE, "start from a random point of the ball (then step 1.25 eps is usual)"),
     BLO_PARAM_END
 };
 
 static const blo_param_spec pgd_params[] = {
-    PERTURB_NORM_PARAM,
-    PERTURB_EPS_PARAM(0.1),
+    BLO_PERTURB_NORM_PARAM,
+    BLO_PERTURB_EPS_PARAM("0.1"),
+    BLO_PERTURB_FIELDS_PARAM,
     BLO_PARAM_INT("steps", 20, 1, 1000000, "gradient steps"),
-    PERTURB_STEP_PARAMS(0.125),
+    BLO_PERTURB_STEP_PARAMS(0.125),
     BLO_PARAM_BOOL("random_start", TRUE, "start from a uniformly random point of the ball"),
     BLO_PARAM_END
 };
 
-static void *fgsm_create(const blo_params *params, blo_ctx *ctx, GError **error)
+static void *pgd_new(const blo_params *params, int64_t steps, GError **error)
 {
     pgd_attack *a = g_new0(pgd_attack, 1);
-    pgd_config_from_params(params, &a->cfg, 1, blo_params_get_bool(params, "random_start"));
+    if (!blo_pgd_config_from_params(params, &a->cfg, steps, blo_params_get_bool(params, "random_start"), error)) {
+        g_free(a);
+        return NULL;
+    }
     return a;
+}
+
+static void *fgsm_create(const blo_params *params, blo_ctx *ctx, GError **error)
+{
+    return pgd_new(params, 1, error);
 }
 
 static void *pgd_create(const blo_params *params, blo_ctx *ctx, GError **error)
 {
-    pgd_attack *a = g_new0(pgd_attack, 1);
-    pgd_config_from_params(params, &a->cfg, blo_params_get_int(params, "steps"),
-                           blo_params_get_bool(params, "random_start"));
-    return a;
+    return pgd_new(params, blo_params_get_int(params, "steps"), error);
 }
 
-static gboolean pgd_perturb(void *self, const blo_attack_target *target, const float *input, int ndim,
-                            const int64_t *shape, const int32_t *labels, float *adv, blo_rng *rng,
-                            GError **error)
+static gboolean pgd_buffer(void *self, const blo_perturb_batch *pb, float *buf, blo_rng *rng, GError **error)
 {
     pgd_attack *a = self;
-    perturb_batch pb = perturb_batch_make(target, input, ndim, shape, labels);
-    float *grad = g_new(float, MAX(pb.B * pb.D, 1));
-    gboolean ok = perturb_pgd(&pb, &a->cfg, adv, grad, rng, error);
+    float *grad = g_new(float, MAX(pb->numel, 1));
+    gboolean ok = blo_perturb_pgd(pb, &a->cfg, buf, grad, rng, error);
     g_free(grad);
     return ok;
+}
+
+static gboolean pgd_perturb(void *self, blo_attack_target *t, const blo_batch *b, float *const *adv, blo_rng *rng,
+                            GError **error)
+{
+    return attack_run(self, &((pgd_attack *)self)->cfg, pgd_buffer, t, b, adv, rng, error);
 }
 
 static const blo_attack_vtable fgsm_vtable = {

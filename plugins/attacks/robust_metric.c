@@ -1,13 +1,12 @@
-/* metric:robust-accuracy — clean and adversarial accuracy of the run's learner
- * on the first max_items items of a split, under any attack component. */
+/* metric:robust-accuracy — clean and adversarial score of the run's learner
+ * on the first items of a split, under any attack component. */
 #include "attacks.h"
-#include "robust_eval.h"
 
 typedef struct robust_metric {
-    blo_object *attack;
-    char *split;
+    blo_object *attack, *loss;   /* loss NULL: cross-entropy against `label` */
+    char *split, *target;
+    blo_score_kind score;
     int64_t max_items, batch_size;
-    blo_ctx *ctx;
 } robust_metric;
 
 static const blo_param_spec robust_params[] = {
@@ -15,6 +14,10 @@ static const blo_param_spec robust_params[] = {
     BLO_PARAM_STRING("split", "test", "split to evaluate on"),
     BLO_PARAM_INT("max_items", 2000, 0, G_MAXINT64, "evaluate only the first max_items items (0: all)"),
     BLO_PARAM_INT("batch_size", 500, 1, 1 << 20, "items attacked at once"),
+    BLO_PARAM_ENUM("metric", "accuracy", BLO_CHOICES("accuracy", "miou", "iou"),
+                   "score of the outputs: accuracy of class logits, mean IoU of a dense map, binary IoU of a mask logit"),
+    BLO_PARAM_STRING("target", "label", "the field the outputs are scored against"),
+    BLO_PARAM_COMPONENT("loss", BLO_KIND_LOSS, "", "loss the attack maximises (empty: cross-entropy against label)"),
     BLO_PARAM_END
 };
 
@@ -23,46 +26,61 @@ static void *robust_create(const blo_params *params, blo_ctx *ctx, GError **erro
     blo_object *attack = blo_object_new_from_node(blo_params_get_component(params, "attack"), ctx, error);
     if (!attack)
         return NULL;
+    const blo_node *loss_node = blo_params_get_component(params, "loss");
+    blo_object *loss = loss_node ? blo_object_new_from_node(loss_node, ctx, error) : NULL;
+    if (loss_node && !loss) {
+        blo_object_free(attack);
+        return NULL;
+    }
     robust_metric *m = g_new0(robust_metric, 1);
     m->attack = attack;
+    m->loss = loss;
     m->split = g_strdup(blo_params_get_string(params, "split"));
+    m->target = g_strdup(blo_params_get_string(params, "target"));
+    blo_score_kind_from_name(blo_params_get_string(params, "metric"), &m->score);
     m->max_items = blo_params_get_int(params, "max_items");
     m->batch_size = blo_params_get_int(params, "batch_size");
-    m->ctx = ctx;
     return m;
-}
-
-static gboolean craft_with_attack(void *user, const perturb_batch *pb, float *adv, blo_rng *rng, GError **error)
-{
-    blo_object *attack = user;
-    return blo_object_attack(attack)->perturb(blo_object_self(attack), pb->target, pb->x, pb->ndim, pb->shape,
-                                              pb->labels, adv, rng, error);
 }
 
 static gboolean robust_evaluate(void *self, blo_run *run, blo_metrics *out, GError **error)
 {
     robust_metric *m = self;
-    blo_object *learner = blo_run_learner(run), *dataset = blo_run_dataset(run);
-    if (!learner || !dataset) {
-        g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED, "metric:robust-accuracy needs %s in the pipeline",
-                    !dataset ? "a dataset" : "a learner");
+    blo_object *learner;
+    const blo_split *s = attacks_metric_split(run, m->split, &learner, error);
+    if (!s)
         return FALSE;
+    const blo_loss_vtable *lv = m->loss ? blo_object_loss(m->loss) : NULL;
+    if (lv && lv->bind && !lv->bind(blo_object_self(m->loss), blo_learner_info(learner), s, error))
+        return FALSE;
+    const float *y = blo_run_y(run);
+    blo_attack_target *t = blo_attack_target_for(m->attack, learner, y, blo_run_dim_y(run), m->loss, s, error);
+    blo_scorer *clean = t ? blo_scorer_new(m->score, s, m->target, error) : NULL;
+    blo_scorer *robust = clean ? blo_scorer_new(m->score, s, m->target, error) : NULL;
+    gboolean ok = robust && blo_robust_eval(learner, t, y, blo_run_dim_y(run), s, m->max_items, m->batch_size,
+                                            blo_craft_attack, m->attack, blo_ctx_rng(blo_run_ctx(run)), NULL,
+                                            clean, robust, error);
+    if (ok) {
+        const char *name = m->score == BLO_SCORE_ACCURACY ? "accuracy" : m->score == BLO_SCORE_MIOU ? "miou" : "iou";
+        char *ck = g_strdup_printf("clean_%s", name), *rk = g_strdup_printf("robust_%s", name);
+        blo_metrics_set(out, ck, blo_scorer_value(clean));
+        blo_metrics_set(out, rk, blo_scorer_value(robust));
+        g_free(ck);
+        g_free(rk);
     }
-    const blo_split *s = blo_dataset_get_split(dataset, m->split, error);
-    double clean, robust;
-    if (!s || !robust_eval(learner, blo_run_y(run), blo_run_dim_y(run), s, m->max_items, m->batch_size,
-                           craft_with_attack, m->attack, blo_ctx_rng(blo_run_ctx(run)), &clean, &robust, error))
-        return FALSE;
-    blo_metrics_set(out, "clean_accuracy", clean);
-    blo_metrics_set(out, "robust_accuracy", robust);
-    return TRUE;
+    blo_scorer_free(clean);
+    blo_scorer_free(robust);
+    blo_attack_target_free(t);
+    return ok;
 }
 
 static void robust_destroy(void *self)
 {
     robust_metric *m = self;
     blo_object_free(m->attack);
+    blo_object_free(m->loss);
     g_free(m->split);
+    g_free(m->target);
     g_free(m);
 }
 
@@ -73,6 +91,6 @@ static const blo_metric_vtable robust_vtable = {
 
 const blo_component attacks_robust_accuracy_component = {
     BLO_COMPONENT_HEADER, .kind = BLO_KIND_METRIC, .name = "robust-accuracy",
-    .summary = "clean and robust accuracy (clean_accuracy, robust_accuracy) under an attack",
+    .summary = "clean and robust score (clean_accuracy, robust_accuracy; or _miou, _iou) under an attack",
     .params = robust_params, .vtable = &robust_vtable,
 };

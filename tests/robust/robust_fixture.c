@@ -1,4 +1,5 @@
 #include "robust_fixture.h"
+#include "loader/registry_private.h"
 
 #include <criterion/criterion.h>
 #include <math.h>
@@ -10,6 +11,12 @@ static void ensure_registry(void)
     blo_registry *reg = blo_registry_new();
     cr_assert_gt(blo_registry_load_dir(reg, BLO_BUILD_PLUGINS_DIR), 0, "no plugins in " BLO_BUILD_PLUGINS_DIR);
     blo_registry_set_default(reg);
+}
+
+void fixture_register(const blo_plugin_entry *e)
+{
+    ensure_registry();
+    blo_registry_add_plugin(blo_registry_get_default(), e, "(test)");
 }
 
 blo_object *fixture_object(const char *text)

@@ -23,19 +23,20 @@ static double robust_accuracy(blo_run *run, const char *attack_text)
     const blo_field *xf = blo_split_find(test, "image");
     const int32_t *labels = blo_split_i32(test, "label", NULL);
     int64_t n_y = blo_run_dim_y(run), D = blo_field_item_numel(xf);
-    blo_attack_target *t = blo_learner_attack_target_new(learner, y, n_y, xf->lo, xf->hi);
+    GError *err = NULL;
+    blo_attack_target *t = blo_attack_target_for(attack, learner, y, n_y, NULL, test, &err);
+    cr_assert_not_null(t, "%s", err ? err->message : "");
     float *adv = g_new(float, BATCH * D);
     blo_rng rng;
     blo_rng_seed(&rng, 2024);
     double correct = 0;
     for (int64_t at = 0; at < N_ITEMS; at += BATCH) {
-        int64_t shape[BLO_MAX_DIMS];
-        memcpy(shape, xf->shape, sizeof shape);
-        shape[0] = BATCH;
-        GError *err = NULL;
-        cr_assert(blo_object_attack(attack)->perturb(blo_object_self(attack), t, (const float *)xf->data + at * D,
-                                                     xf->ndim, shape, labels + at, adv, &rng, &err),
-                  "%s: %s", attack_text, err ? err->message : "");
+        blo_batch_field storage[2];
+        blo_batch b;
+        cr_assert(blo_split_view(test, (const char *const[]){ "image", "label", NULL }, at, BATCH, storage, 2, &b,
+                                 &err), "%s", err ? err->message : "");
+        cr_assert(blo_attack_perturb(attack, t, &b, (float *const[]){ adv }, &rng, &err), "%s: %s", attack_text,
+                  err ? err->message : "");
         /* the adversarial batch as a split of its own */
         blo_split *view = blo_split_new("adversarial", BATCH);
         cr_assert(blo_split_add_dense(view, "image", BLO_DTYPE_F32, adv, xf->ndim - 1, xf->shape + 1, NULL, NULL));
@@ -47,7 +48,7 @@ static double robust_accuracy(blo_run *run, const char *attack_text)
         correct += acc * BATCH;
     }
     g_free(adv);
-    blo_learner_attack_target_free(t);
+    blo_attack_target_free(t);
     blo_object_free(attack);
     double acc = correct / N_ITEMS;
     fprintf(stderr, "%-60s robust accuracy %.4f\n", attack_text, acc);

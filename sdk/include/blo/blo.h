@@ -10,6 +10,7 @@
 #include "optim.h"
 #include "data.h"
 #include "component.h"
+#include "attack.h"
 #include "train.h"
 #include "model.h"
 #include <blo/version.h>

@@ -345,48 +345,10 @@ const char *const *blo_loss_targets(blo_object *loss);
 blo_tensor *blo_loss_fail(blo_tensor *output, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 /* ======================================================================
- * attack
+ * attack: see attack.h (targets over any learner, loss and fields;
+ * perturbation arithmetic; robust evaluation)
  * ==================================================================== */
-/* What an attack differentiates: a loss of a batch of inputs. */
-typedef struct blo_attack_target {
-    /* loss(input) summed over the batch (so per-sample gradients are not
-     * scaled by 1/B), and d loss / d input into grad (same size as input). */
-    gboolean (*loss_grad)(void *user, const float *input, int ndim, const int64_t *shape,
-                          const int32_t *labels, double *loss, float *grad, GError **error);
-    void *user;
-    float x_min, x_max;   /* valid input range */
-    /* Optional (NULL when unavailable): as loss_grad, but each item's loss goes
-     * to losses[B].  Attacks that track per-item progress (APGD-CE) need it. */
-    gboolean (*loss_grad_each)(void *user, const float *input, int ndim, const int64_t *shape,
-                               const int32_t *labels, double *losses, float *grad, GError **error);
-} blo_attack_target;
-
-/* An attack target over any learner: the cross-entropy of learner(y; input)
- * against the labels (training = FALSE), or, after
- * blo_learner_attack_target_set_kl(), KL(softmax(ref) || softmax(learner(input)))
- * per item (TRADES' inner maximisation).  y is read at every call, so it may
- * change between calls; learner and y must outlive the target.  Both
- * loss_grad and loss_grad_each are provided.  Free with
- * blo_learner_attack_target_free(). */
-blo_attack_target *blo_learner_attack_target_new(blo_object *learner, const float *y, int64_t n_y,
-                                                 float x_min, float x_max);
-/* ref_logits [B, C] is read at each call (keep it alive while attacking);
- * NULL switches back to cross-entropy. */
-void               blo_learner_attack_target_set_kl(blo_attack_target *t, const float *ref_logits);
-/* Points the target at other weights (same n_y), e.g. a proxy model's. */
-void               blo_learner_attack_target_set_y(blo_attack_target *t, const float *y);
-void               blo_learner_attack_target_free(blo_attack_target *t);
-
-/* Required: create, perturb, destroy.  Optional: every other member. */
-typedef struct blo_attack_vtable {
-    size_t struct_size;
-    void *(*create)(const blo_params *params, blo_ctx *ctx, GError **error);
-    /* Write adversarial inputs for the batch `input` [shape] into adv. */
-    gboolean (*perturb)(void *self, const blo_attack_target *target, const float *input,
-                        int ndim, const int64_t *shape, const int32_t *labels, float *adv,
-                        blo_rng *rng, GError **error);
-    void (*destroy)(void *self);
-} blo_attack_vtable;
+typedef struct blo_attack_vtable blo_attack_vtable;
 
 /* ======================================================================
  * metric
