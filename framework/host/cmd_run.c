@@ -2,6 +2,7 @@
  *
  *   blo-host run PIPELINE... [--seed N] [--threads N] [--out DIR] [--force]
  *                [--checkpoint-every SECONDS] [--eval-every K] [--no-progress]
+ *                [--save-weights FILE]
  *   blo-host run --resume DIR
  *
  * Options may come before or after the pipeline (split by host_args.c;
@@ -21,6 +22,7 @@ typedef struct run_args {
     gint threads;
     char *out;
     char *resume;
+    char *save_weights;     /* --save-weights FILE (the run also writes OUT/weights.npz) */
     gboolean force;
     gboolean no_progress;
     double checkpoint_every;
@@ -34,7 +36,7 @@ static int usage(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fputs("\nusage: blo-host run PIPELINE... [--seed N] [--threads N] [--out DIR] [--force]\n"
           "                    [--checkpoint-every SECONDS] [--eval-every K] [--dump-pipeline]\n"
-          "                    [--no-progress]\n"
+          "                    [--no-progress] [--save-weights FILE]\n"
           "       blo-host run --resume DIR\n", stderr);
     return BLO_EXIT_USAGE;
 }
@@ -87,6 +89,7 @@ static int parse_args(int argc, char **argv, run_args *a)
     a->no_progress = blo_host_args_get(&a->host, "--no-progress") != NULL;
     a->out = g_strdup(blo_host_args_get(&a->host, "--out"));
     a->resume = g_strdup(blo_host_args_get(&a->host, "--resume"));
+    a->save_weights = g_strdup(blo_host_args_get(&a->host, "--save-weights"));
     GPtrArray *tokens = a->host.pipeline;
     if (a->resume && tokens->len)
         return usage("--resume takes the pipeline from the checkpoint; do not give one ('%s')",
@@ -147,6 +150,7 @@ static int run_in_dir(blo_registry *r, run_args *a, blo_pipeline *p)
     blo_run_options opts = {
         .seed = (uint64_t)a->seed, .threads = a->threads, .out_dir = a->out,
         .checkpoint_every_s = a->checkpoint_every, .progress = !a->no_progress, .eval_every = a->eval_every,
+        .save_weights = a->save_weights,
     };
     blo_run *run = p ? blo_run_new(p, &opts, &error) : blo_run_resume(a->resume, r, &opts, &error);
     if (!run) {
@@ -215,5 +219,6 @@ out:
     blo_host_args_clear(&a.host);
     g_free(a.out);
     g_free(a.resume);
+    g_free(a.save_weights);
     return code;
 }

@@ -36,7 +36,8 @@ typedef struct blo_host_args {
 
 /* Options of `blo-host run` that take a value. */
 #define BLO_HOST_RUN_VALUE_OPTS \
-    ((const char *const[]){ "--seed", "--threads", "--out", "--resume", "--checkpoint-every", "--eval-every", "--plugin-path", NULL })
+    ((const char *const[]){ "--seed", "--threads", "--out", "--resume", "--checkpoint-every", "--eval-every", "--plugin-path", \
+                            "--save-weights", NULL })
 
 /* Flags of `blo-host run` (no value); cmd_run.c may add its own here. */
 #define BLO_HOST_RUN_FLAG_OPTS ((const char *const[]){ "--dump-pipeline", "--force", "--no-progress", NULL })

@@ -5,6 +5,7 @@
 #include "progress.h"
 #include "trace_plot.h"
 #include "core/common_params.h"
+#include "model/run_weights.h"
 
 #include <errno.h>
 #include <math.h>
@@ -248,6 +249,12 @@ blo_run_status blo_run_execute(blo_run *run, GError **error)
         status = BLO_RUN_FAILED;
     if (status == BLO_RUN_FAILED) {
         evaluate(run, FALSE, NULL);
+        g_free(run->message);
+        run->message = g_strdup(failure->message);
+    }
+    /* Final weights before results.json, so a failed write is reported there. */
+    if (status == BLO_RUN_COMPLETED && !blo_run_save_weights(run, &failure)) {
+        status = BLO_RUN_FAILED;
         g_free(run->message);
         run->message = g_strdup(failure->message);
     }

@@ -36,6 +36,8 @@ typedef struct blo_run_options {
     int64_t eval_every;          /* > 0: every K steps (and at step 0 and the last step) put the
                                   * objective's evaluate() metrics and the elapsed "solver_s" into
                                   * the trace; the evaluation's time is not solver time */
+    const char *save_weights;    /* NULL, or where a completed run writes y (framework/model;
+                                  * not copied: must outlive the run) */
 } blo_run_options;
 
 /* Assemble a resolved pipeline (taken over, freed with the run or on error):

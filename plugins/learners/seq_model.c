@@ -86,6 +86,21 @@ gboolean seq_setup(void *self, blo_learner_setup *ls, GError **error)
     return TRUE;
 }
 
+/* Layer i's weight and bias, packed in the order the offsets above use. */
+static void add_to_layout(seq_model *m, int i, const char *kind, int ndim, const int64_t *shape, int64_t width)
+{
+    char name[32];
+    g_snprintf(name, sizeof name, "%s%d.weight", kind, i);
+    blo_param_layout_add(m->layout, name, ndim, shape, NULL);
+    g_snprintf(name, sizeof name, "%s%d.bias", kind, i);
+    blo_param_layout_add(m->layout, name, BLO_SHAPE(width), NULL);
+}
+
+void seq_model_layout(void *self, blo_learner_model *out)
+{
+    out->params = ((seq_model *)self)->layout;
+}
+
 int64_t seq_setup_shapes(seq_model *m, int in_ndim, const int64_t *in_shape, int64_t n_out, GError **error)
 {
     int64_t c = 0, h = 1, w = 1, features = 1;   /* current activation: [c, h, w] or [features] */
@@ -101,6 +116,8 @@ int64_t seq_setup_shapes(seq_model *m, int in_ndim, const int64_t *in_shape, int
             features *= in_shape[d];
     }
     int64_t offset = 0;
+    blo_param_layout_free(m->layout);
+    m->layout = blo_param_layout_new();
     for (int i = 0; i < m->n_layers; i++) {
         seq_layer *l = &m->layers[i];
         switch (l->kind) {
@@ -116,6 +133,7 @@ int64_t seq_setup_shapes(seq_model *m, int in_ndim, const int64_t *in_shape, int
             offset += l->width * l->in_features;
             l->b_offset = offset;
             offset += l->width;
+            add_to_layout(m, i, "conv", BLO_SHAPE(l->width, c, l->kernel, l->kernel), l->width);
             c = l->width;
             h -= l->kernel - 1;
             w -= l->kernel - 1;
@@ -136,6 +154,7 @@ int64_t seq_setup_shapes(seq_model *m, int in_ndim, const int64_t *in_shape, int
             offset += l->width * features;
             l->b_offset = offset;
             offset += l->width;
+            add_to_layout(m, i, "dense", BLO_SHAPE(l->width, features), l->width);
             features = l->width;
             break;
         case SEQ_RELU:
@@ -143,6 +162,11 @@ int64_t seq_setup_shapes(seq_model *m, int in_ndim, const int64_t *in_shape, int
         }
     }
     m->n_params = offset;
+    if (blo_param_layout_size(m->layout) != offset) {
+        g_set_error(error, BLO_ERROR, BLO_ERROR_FAILED, "parameter layout holds %" G_GINT64_FORMAT
+                    " floats, the layers %" G_GINT64_FORMAT, blo_param_layout_size(m->layout), offset);
+        return -1;
+    }
     return offset;
 }
 
@@ -211,6 +235,7 @@ blo_tensor *seq_forward(void *self, const blo_forward *fw)
 void seq_destroy(void *self)
 {
     seq_model *m = self;
+    blo_param_layout_free(m->layout);
     g_free(m->input);
     g_free(m->target);
     g_free(m);

@@ -33,6 +33,7 @@ typedef struct seq_model {
     /* Filled by setup(): */
     int64_t item_shape[3];        /* [C, H, W] for image models */
     int64_t n_params;
+    blo_param_layout *layout;     /* the same offsets by name ("conv0.weight", "dense3.bias", ...) */
 } seq_model;
 
 void    seq_add_dense(seq_model *m, int64_t width);
@@ -58,6 +59,8 @@ gboolean    seq_setup(void *self, blo_learner_setup *ls, GError **error);
 gboolean    seq_init_params(void *self, float *y, blo_rng *rng, GError **error);
 blo_tensor *seq_forward(void *self, const blo_forward *fw);
 void        seq_destroy(void *self);
+/* The named layout for weights files (blo_learner_vtable.model). */
+void        seq_model_layout(void *self, blo_learner_model *out);
 /* Dense, convolution, ReLU and max-pool layers only: always TRUE. */
 gboolean    seq_forward_is_pure(void *self);
 
@@ -67,6 +70,6 @@ seq_init    seq_init_from_name(const char *name);
 #define SEQ_LEARNER_VTABLE(create_fn) { \
     .struct_size = sizeof(blo_learner_vtable), .create = (create_fn), .setup = seq_setup, \
     .init = seq_init_params, .forward = seq_forward, .destroy = seq_destroy, \
-    .forward_is_pure = seq_forward_is_pure }
+    .forward_is_pure = seq_forward_is_pure, .model = seq_model_layout }
 
 #endif

@@ -16,10 +16,24 @@
 
 #include <math.h>
 
+/* Declared once: the spec array meha_param_specs and the typed struct meha_params. */
+#define MEHA_PARAMS(P)                                                                                         \
+    P(INT, steps, 1000, 1, 100000000, "iterations to run")                                                     \
+    P(DOUBLE, eta, 0.1, 0.0, 1e6, "theta (Moreau-envelope proximal point) step size")                          \
+    P(DOUBLE, gamma_inv, 0.2, 0.0, 1e9, "1/gamma, the Moreau-envelope coupling")                               \
+    P(DOUBLE, gamma, 0.0, 0.0, 1e9, "gamma itself; when > 0 it overrides gamma_inv (0: use gamma_inv)")        \
+    P(DOUBLE, c_lower, 1.0, 1e-12, 1e12, "c_k = c_lower (k+1)^p; the upper loss is weighted by 1/c_k")         \
+    P(DOUBLE, p, 0.49, 0.0, 0.5, "growth exponent of the penalty schedule, in (0, 1/2)")                       \
+    P(DOUBLE, alpha, 0.1, 0.0, 1e9, "x step size")                                                             \
+    P(DOUBLE, beta, 0.1, 0.0, 1e9, "y step size")                                                              \
+    P(DOUBLE, tol, 0.0, 0.0, 1e6, "stop early once both relative changes of x and y are below tol (0: never)") \
+    P(INT, trace_every, 1, 0, 100000000, "record F in the trace every this many steps (0: never)")
+BLO_DEFINE_PARAMS(meha, MEHA_PARAMS);
+
 typedef struct meha {
     blo_ctx *ctx;
-    int64_t steps, trace_every;
-    double eta, gamma_inv, c_lower, p, alpha, beta, tol;
+    meha_params par;
+    double gamma_inv;        /* par.gamma_inv, or 1/par.gamma when gamma > 0 */
     blo_problem *prob;
     int64_t nx, ny;
     float *theta, *gx, *gx_theta, *gy, *x_old;
@@ -27,38 +41,14 @@ typedef struct meha {
     gboolean theta_ready;    /* theta initialised (from y, or loaded) */
 } meha;
 
-static const blo_param_spec meha_params[] = {
-    BLO_PARAM_INT("steps", 1000, 1, 100000000, "iterations to run"),
-    BLO_PARAM_DOUBLE("eta", 0.1, 0.0, 1e6, "theta (Moreau-envelope proximal point) step size"),
-    BLO_PARAM_DOUBLE("gamma_inv", 0.2, 0.0, 1e9, "1/gamma, the Moreau-envelope coupling"),
-    BLO_PARAM_DOUBLE("gamma", 0.0, 0.0, 1e9, "gamma itself; when > 0 it overrides gamma_inv (0: use gamma_inv)"),
-    BLO_PARAM_DOUBLE("c_lower", 1.0, 1e-12, 1e12, "c_k = c_lower (k+1)^p; the upper loss is weighted by 1/c_k"),
-    BLO_PARAM_DOUBLE("p", 0.49, 0.0, 0.5, "growth exponent of the penalty schedule, in (0, 1/2)"),
-    BLO_PARAM_DOUBLE("alpha", 0.1, 0.0, 1e9, "x step size"),
-    BLO_PARAM_DOUBLE("beta", 0.1, 0.0, 1e9, "y step size"),
-    BLO_PARAM_DOUBLE("tol", 0.0, 0.0, 1e6, "stop early once both relative changes of x and y are below tol (0: never)"),
-    BLO_PARAM_INT("trace_every", 1, 0, 100000000, "record F in the trace every this many steps (0: never)"),
-    BLO_PARAM_END,
-};
-
 static void *meha_create(const blo_params *params, blo_ctx *ctx, GError **error)
 {
     meha *m = g_new0(meha, 1);
     m->ctx = ctx;
-    m->steps = blo_params_get_int(params, "steps");
-    m->trace_every = blo_params_get_int(params, "trace_every");
-    m->eta = blo_params_get_double(params, "eta");
-    m->gamma_inv = blo_params_get_double(params, "gamma_inv");
+    m->par = meha_params_read(params);
     /* gamma = 0 (the default) means "use gamma_inv", so the canonical dump,
      * which writes both, keeps the meaning of the pipeline */
-    double gamma = blo_params_get_double(params, "gamma");
-    if (gamma > 0)
-        m->gamma_inv = 1.0 / gamma;
-    m->c_lower = blo_params_get_double(params, "c_lower");
-    m->p = blo_params_get_double(params, "p");
-    m->alpha = blo_params_get_double(params, "alpha");
-    m->beta = blo_params_get_double(params, "beta");
-    m->tol = blo_params_get_double(params, "tol");
+    m->gamma_inv = m->par.gamma > 0 ? 1.0 / m->par.gamma : m->par.gamma_inv;
     return m;
 }
 
@@ -84,8 +74,8 @@ static gboolean meha_theta_step(meha *m, const float *x, const float *y, GError 
     if (!blo_problem_eval(m->prob, x, m->theta, 0, 1, 0, NULL, NULL, m->gy, error))
         return FALSE;
     for (int64_t i = 0; i < m->ny; i++)
-        m->theta[i] -= (float)(m->eta * (m->gy[i] + (m->theta[i] - y[i]) * m->gamma_inv));
-    blo_problem_prox_lower(m->prob, x, m->theta, m->eta);
+        m->theta[i] -= (float)(m->par.eta * (m->gy[i] + (m->theta[i] - y[i]) * m->gamma_inv));
+    blo_problem_prox_lower(m->prob, x, m->theta, m->par.eta);
     blo_problem_project_lower(m->prob, m->theta);
     return TRUE;
 }
@@ -98,7 +88,7 @@ static gboolean meha_x_step(meha *m, float *x, const float *y, double inv_c, GEr
         !blo_problem_eval(m->prob, x, m->theta, 0, 1, wn, NULL, m->gx_theta, NULL, error))
         return FALSE;
     for (int64_t i = 0; i < m->nx; i++)
-        x[i] -= (float)(m->alpha * (m->gx[i] - m->gx_theta[i]));
+        x[i] -= (float)(m->par.alpha * (m->gx[i] - m->gx_theta[i]));
     blo_problem_project_upper(m->prob, x);
     return TRUE;
 }
@@ -111,10 +101,10 @@ static gboolean meha_y_step(meha *m, const float *x, float *y, double inv_c, dou
     double s = 0;
     for (int64_t i = 0; i < m->ny; i++) {
         float old = y[i];
-        y[i] -= (float)(m->beta * (m->gy[i] - (old - m->theta[i]) * m->gamma_inv));
+        y[i] -= (float)(m->par.beta * (m->gy[i] - (old - m->theta[i]) * m->gamma_inv));
         m->gy[i] = old;   /* keep y_k to measure the change after prox / projection */
     }
-    blo_problem_prox_lower(m->prob, x, y, m->beta);
+    blo_problem_prox_lower(m->prob, x, y, m->par.beta);
     blo_problem_project_lower(m->prob, y);
     for (int64_t i = 0; i < m->ny; i++)
         s += ((double)y[i] - m->gy[i]) * ((double)y[i] - m->gy[i]);
@@ -130,7 +120,7 @@ static blo_step_status meha_step(void *self, blo_run *run, GError **error)
         blo_vec_copy((size_t)m->ny, y, m->theta);
         m->theta_ready = TRUE;
     }
-    double inv_c = 1.0 / (m->c_lower * pow((double)(m->k + 1), m->p));
+    double inv_c = 1.0 / (m->par.c_lower * pow((double)(m->k + 1), m->par.p));
     double dy_norm = 0;
     blo_vec_copy((size_t)m->nx, x, m->x_old);
     if (!meha_theta_step(m, x, y, error) || !meha_x_step(m, x, y, inv_c, error) ||
@@ -142,22 +132,22 @@ static blo_step_status meha_step(void *self, blo_run *run, GError **error)
 
     blo_ctx_trace(m->ctx, "dx_norm", dx_norm);
     blo_ctx_trace(m->ctx, "dy_norm", dy_norm);
-    if (m->trace_every > 0 && m->k % m->trace_every == 0) {
+    if (m->par.trace_every > 0 && m->k % m->par.trace_every == 0) {
         double F;
         if (!blo_problem_upper(m->prob, x, y, &F, NULL, NULL, error))   /* value only: not counted */
             return BLO_STEP_ERROR;
         blo_ctx_trace(m->ctx, "F", F);
     }
-    if (m->tol > 0) {
+    if (m->par.tol > 0) {
         double rx = dx_norm / fmax(blo_vec_nrm2((size_t)m->nx, x), 1.0);
         double ry = dy_norm / fmax(blo_vec_nrm2((size_t)m->ny, y), 1.0);
-        if (rx < m->tol && ry < m->tol)
+        if (rx < m->par.tol && ry < m->par.tol)
             return BLO_STEP_DONE;
     }
-    return m->k >= m->steps ? BLO_STEP_DONE : BLO_STEP_CONTINUE;
+    return m->k >= m->par.steps ? BLO_STEP_DONE : BLO_STEP_CONTINUE;
 }
 
-static int64_t meha_planned_steps(void *self) { return ((meha *)self)->steps; }
+static int64_t meha_planned_steps(void *self) { return ((meha *)self)->par.steps; }
 
 static gboolean meha_save_state(void *self, blo_state *state, GError **error)
 {
@@ -200,20 +190,10 @@ static const blo_solver_vtable meha_vtable = {
     .save_state = meha_save_state, .load_state = meha_load_state, .destroy = meha_destroy,
 };
 
-static const blo_component meha_component = {
-    BLO_COMPONENT_HEADER, .kind = BLO_KIND_SOLVER, .name = "meha",
-    .summary = "MEHA: single-loop, Hessian-free bi-level solver via the Moreau envelope (ICML 2024)",
-    .params = meha_params, .vtable = &meha_vtable,
-};
+static const blo_component meha_component =
+    BLO_COMPONENT(SOLVER, "meha",
+                  "MEHA: single-loop, Hessian-free bi-level solver via the Moreau envelope (ICML 2024)",
+                  meha_param_specs, &meha_vtable);
 
-static const blo_component *const meha_components[] = { &meha_component, NULL };
-
-BLO_PLUGIN_EXPORT const blo_plugin_entry blo_plugin_entry_v1 = {
-    BLO_PLUGIN_ENTRY_HEADER,
-    .name = "meha",
-    .version = "1.0.0",
-    .license = "MIT",
-    .paper = "Liu, Gao, Zeng, Zhang et al., ICML 2024, arXiv 2405.09927",
-    .description = "Moreau-envelope single-loop Hessian-free bi-level solver",
-    .components = meha_components,
-};
+BLO_PLUGIN_DEFINE("meha", "1.0.0", "MIT", "Liu, Gao, Zeng, Zhang et al., ICML 2024, arXiv 2405.09927",
+                  "Moreau-envelope single-loop Hessian-free bi-level solver", &meha_component);

@@ -12,13 +12,16 @@
 #define T1_A 2.0
 #define T1_C 2.0
 
-static const blo_param_spec t1_params[] = {
-    TOY_PARAM_N(1), TOY_PARAM_X0(-6.0), TOY_PARAM_Y0(0.0), BLO_PARAM_END,
-};
+#define T1_PARAMS(P)      \
+    TOY_PARAM_N(P, 1)     \
+    TOY_PARAM_X0(P, -6.0) \
+    TOY_PARAM_Y0(P, 0.0)
+BLO_DEFINE_PARAMS(t1, T1_PARAMS);
 
 static void *t1_create(const blo_params *params, blo_ctx *ctx, GError **error)
 {
-    toy *t = toy_new(params, TRUE);
+    t1_params p = t1_params_read(params);
+    toy *t = toy_new(p.n, p.x0, p.y0);
     t->dim_x = 1;
     t->dim_y = t->n;
     return t;
@@ -61,8 +64,6 @@ static const blo_objective_vtable t1_vtable = {
     .upper = t1_upper, .lower = t1_lower, .evaluate = t1_evaluate, .destroy = toy_destroy,
 };
 
-const blo_component toy_t1 = {
-    BLO_COMPONENT_HEADER, .kind = BLO_KIND_OBJECTIVE, .name = "t1",
-    .summary = "T1: nonconvex lower level sin(x + y - c), x* = 3pi/4 for n = 1",
-    .params = t1_params, .vtable = &t1_vtable,
-};
+const blo_component toy_t1 =
+    BLO_COMPONENT(OBJECTIVE, "t1", "T1: nonconvex lower level sin(x + y - c), x* = 3pi/4 for n = 1",
+                  t1_param_specs, &t1_vtable);

@@ -4,13 +4,15 @@
 
 #include <math.h>
 
-static const blo_param_spec t2_params[] = {
-    TOY_PARAM_X0(2.0), TOY_PARAM_Y0(0.0), BLO_PARAM_END,
-};
+#define T2_PARAMS(P)     \
+    TOY_PARAM_X0(P, 2.0) \
+    TOY_PARAM_Y0(P, 0.0)
+BLO_DEFINE_PARAMS(t2, T2_PARAMS);
 
 static void *t2_create(const blo_params *params, blo_ctx *ctx, GError **error)
 {
-    toy *t = toy_new(params, FALSE);
+    t2_params p = t2_params_read(params);
+    toy *t = toy_new(1, p.x0, p.y0);
     t->dim_x = t->dim_y = 1;
     return t;
 }
@@ -45,8 +47,6 @@ static const blo_objective_vtable t2_vtable = {
     .evaluate = t2_evaluate, .destroy = toy_destroy,
 };
 
-const blo_component toy_t2 = {
-    BLO_COMPONENT_HEADER, .kind = BLO_KIND_OBJECTIVE, .name = "t2",
-    .summary = "T2 (IAPTT-GM): x + xy over -sin(xy), boxes; x* = 11pi/4, y* = -2",
-    .params = t2_params, .vtable = &t2_vtable,
-};
+const blo_component toy_t2 =
+    BLO_COMPONENT(OBJECTIVE, "t2", "T2 (IAPTT-GM): x + xy over -sin(xy), boxes; x* = 11pi/4, y* = -2",
+                  t2_param_specs, &t2_vtable);

@@ -5,13 +5,16 @@
  * solution keep y2 where it started and miss x*. */
 #include "toy.h"
 
-static const blo_param_spec t3_params[] = {
-    TOY_PARAM_N(10), TOY_PARAM_X0(0.01), TOY_PARAM_Y0(0.01), BLO_PARAM_END,
-};
+#define T3_PARAMS(P)      \
+    TOY_PARAM_N(P, 10)    \
+    TOY_PARAM_X0(P, 0.01) \
+    TOY_PARAM_Y0(P, 0.01)
+BLO_DEFINE_PARAMS(t3, T3_PARAMS);
 
 static void *t3_create(const blo_params *params, blo_ctx *ctx, GError **error)
 {
-    toy *t = toy_new(params, TRUE);
+    t3_params p = t3_params_read(params);
+    toy *t = toy_new(p.n, p.x0, p.y0);
     t->dim_x = t->n;
     t->dim_y = 2 * t->n;
     return t;
@@ -55,8 +58,6 @@ static const blo_objective_vtable t3_vtable = {
     .upper = t3_upper, .lower = t3_lower, .evaluate = t3_evaluate, .destroy = toy_destroy,
 };
 
-const blo_component toy_t3 = {
-    BLO_COMPONENT_HEADER, .kind = BLO_KIND_OBJECTIVE, .name = "t3",
-    .summary = "T3: merely convex lower level (flat in y2), x* = e, y* = (e, e)",
-    .params = t3_params, .vtable = &t3_vtable,
-};
+const blo_component toy_t3 =
+    BLO_COMPONENT(OBJECTIVE, "t3", "T3: merely convex lower level (flat in y2), x* = e, y* = (e, e)",
+                  t3_param_specs, &t3_vtable);

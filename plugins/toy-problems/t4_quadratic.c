@@ -9,26 +9,28 @@ typedef struct t4 {
     double a, b, d, xh;
 } t4;
 
-static const blo_param_spec t4_params[] = {
-    TOY_PARAM_N(100), TOY_PARAM_X0(0.0), TOY_PARAM_Y0(0.0),
-    BLO_PARAM_DOUBLE("a", 1.0, 1e-6, 1e6, "A = a I (lower curvature)"),
-    BLO_PARAM_DOUBLE("b", 1.0, -1e6, 1e6, "B = b I (coupling)"),
-    BLO_PARAM_DOUBLE("d", 1.0, 1e-6, 1e6, "D = d I (upper curvature in x)"),
-    BLO_PARAM_DOUBLE("xh", 1.0, -1e6, 1e6, "x_h = xh e (upper target)"),
-    BLO_PARAM_END,
-};
+#define T4_PARAMS(P)                                               \
+    TOY_PARAM_N(P, 100)                                            \
+    TOY_PARAM_X0(P, 0.0)                                           \
+    TOY_PARAM_Y0(P, 0.0)                                           \
+    P(DOUBLE, a, 1.0, 1e-6, 1e6, "A = a I (lower curvature)")      \
+    P(DOUBLE, b, 1.0, -1e6, 1e6, "B = b I (coupling)")             \
+    P(DOUBLE, d, 1.0, 1e-6, 1e6, "D = d I (upper curvature in x)") \
+    P(DOUBLE, xh, 1.0, -1e6, 1e6, "x_h = xh e (upper target)")
+BLO_DEFINE_PARAMS(t4, T4_PARAMS);
 
 static void *t4_create(const blo_params *params, blo_ctx *ctx, GError **error)
 {
-    toy *base = toy_new(params, TRUE);
+    t4_params p = t4_params_read(params);
+    toy *base = toy_new(p.n, p.x0, p.y0);
     t4 *t = g_new0(t4, 1);
     t->base = *base;
     g_free(base);
     t->base.dim_x = t->base.dim_y = t->base.n;
-    t->a = blo_params_get_double(params, "a");
-    t->b = blo_params_get_double(params, "b");
-    t->d = blo_params_get_double(params, "d");
-    t->xh = blo_params_get_double(params, "xh");
+    t->a = p.a;
+    t->b = p.b;
+    t->d = p.d;
+    t->xh = p.xh;
     return t;
 }
 
@@ -72,8 +74,6 @@ static const blo_objective_vtable t4_vtable = {
     .upper = t4_upper, .lower = t4_lower, .evaluate = t4_evaluate, .destroy = toy_destroy,
 };
 
-const blo_component toy_t4 = {
-    BLO_COMPONENT_HEADER, .kind = BLO_KIND_OBJECTIVE, .name = "t4",
-    .summary = "T4: strongly convex quadratic, x* = y* = e/2 for A = B = D = I",
-    .params = t4_params, .vtable = &t4_vtable,
-};
+const blo_component toy_t4 =
+    BLO_COMPONENT(OBJECTIVE, "t4", "T4: strongly convex quadratic, x* = y* = e/2 for A = B = D = I",
+                  t4_param_specs, &t4_vtable);

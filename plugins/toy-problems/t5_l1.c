@@ -13,13 +13,16 @@
 
 #include <math.h>
 
-static const blo_param_spec t5_params[] = {
-    TOY_PARAM_N(1000), TOY_PARAM_X0(1.0), TOY_PARAM_Y0(1.0), BLO_PARAM_END,
-};
+#define T5_PARAMS(P)     \
+    TOY_PARAM_N(P, 1000) \
+    TOY_PARAM_X0(P, 1.0) \
+    TOY_PARAM_Y0(P, 1.0)
+BLO_DEFINE_PARAMS(t5, T5_PARAMS);
 
 static void *t5_create(const blo_params *params, blo_ctx *ctx, GError **error)
 {
-    toy *t = toy_new(params, TRUE);
+    t5_params p = t5_params_read(params);
+    toy *t = toy_new(p.n, p.x0, p.y0);
     t->dim_x = t->dim_y = t->n;
     t->aux = g_new(double, t->n);
     for (int64_t i = 0; i < t->n; i++)
@@ -101,8 +104,6 @@ static const blo_objective_vtable t5_vtable = {
     .evaluate = t5_evaluate, .destroy = toy_destroy,
 };
 
-const blo_component toy_t5 = {
-    BLO_COMPONENT_HEADER, .kind = BLO_KIND_OBJECTIVE, .name = "t5",
-    .summary = "T5: nonsmooth l1 lower level, x in [0,1]^n, solution set, F* = -0.5",
-    .params = t5_params, .vtable = &t5_vtable,
-};
+const blo_component toy_t5 =
+    BLO_COMPONENT(OBJECTIVE, "t5", "T5: nonsmooth l1 lower level, x in [0,1]^n, solution set, F* = -0.5",
+                  t5_param_specs, &t5_vtable);

@@ -9,13 +9,15 @@
 
 #include <math.h>
 
-static const blo_param_spec t6_params[] = {
-    TOY_PARAM_X0(1.0), TOY_PARAM_Y0(0.0), BLO_PARAM_END,
-};
+#define T6_PARAMS(P)     \
+    TOY_PARAM_X0(P, 1.0) \
+    TOY_PARAM_Y0(P, 0.0)
+BLO_DEFINE_PARAMS(t6, T6_PARAMS);
 
 static void *t6_create(const blo_params *params, blo_ctx *ctx, GError **error)
 {
-    toy *t = toy_new(params, FALSE);
+    t6_params p = t6_params_read(params);
+    toy *t = toy_new(1, p.x0, p.y0);
     t->dim_x = t->dim_y = 1;
     return t;
 }
@@ -70,8 +72,6 @@ static const blo_objective_vtable t6_vtable = {
     .evaluate = t6_evaluate, .destroy = toy_destroy,
 };
 
-const blo_component toy_t6 = {
-    BLO_COMPONENT_HEADER, .kind = BLO_KIND_OBJECTIVE, .name = "t6",
-    .summary = "T6 (V-PBGD): nonconvex reduced objective, x in [0,3]; reports stationarity",
-    .params = t6_params, .vtable = &t6_vtable,
-};
+const blo_component toy_t6 =
+    BLO_COMPONENT(OBJECTIVE, "t6", "T6 (V-PBGD): nonconvex reduced objective, x in [0,3]; reports stationarity",
+                  t6_param_specs, &t6_vtable);

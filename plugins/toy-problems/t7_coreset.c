@@ -13,13 +13,15 @@ static const float t7_points[8] = { 1, 3, 3, 1, -2, 2, -3, -2 };
 static const double t7_target[2] = { 3.0, -2.0 };
 static const double t7_ystar[2] = { 1.8, 0.4 };
 
-static const blo_param_spec t7_params[] = {
-    TOY_PARAM_X0(0.0), TOY_PARAM_Y0(0.0), BLO_PARAM_END,
-};
+#define T7_PARAMS(P)     \
+    TOY_PARAM_X0(P, 0.0) \
+    TOY_PARAM_Y0(P, 0.0)
+BLO_DEFINE_PARAMS(t7, T7_PARAMS);
 
 static void *t7_create(const blo_params *params, blo_ctx *ctx, GError **error)
 {
-    toy *t = toy_new(params, FALSE);
+    t7_params p = t7_params_read(params);
+    toy *t = toy_new(1, p.x0, p.y0);
     t->dim_x = 4;
     t->dim_y = 2;
     return t;
@@ -56,8 +58,6 @@ static const blo_objective_vtable t7_vtable = {
     .upper = t7_upper, .lower = t7_lower, .evaluate = t7_evaluate, .destroy = toy_destroy,
 };
 
-const blo_component toy_t7 = {
-    BLO_COMPONENT_HEADER, .kind = BLO_KIND_OBJECTIVE, .name = "t7",
-    .summary = "T7 (BOME coreset): softmax-weighted hull, y* = (1.8, 0.4), F* = 0.72",
-    .params = t7_params, .vtable = &t7_vtable,
-};
+const blo_component toy_t7 =
+    BLO_COMPONENT(OBJECTIVE, "t7", "T7 (BOME coreset): softmax-weighted hull, y* = (1.8, 0.4), F* = 0.72",
+                  t7_param_specs, &t7_vtable);

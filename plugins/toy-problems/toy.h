@@ -12,8 +12,8 @@ typedef struct toy {
     double *aux;            /* problem data (e.g. T5's a), owned */
 } toy;
 
-/* Reads n (when declared), x0 and y0. */
-toy     *toy_new(const blo_params *params, gboolean has_n);
+/* A problem of size n (1 when it has none) starting at x = x0, y = y0. */
+toy     *toy_new(int64_t n, double x0, double y0);
 gboolean toy_setup(void *self, blo_problem_setup *ps, GError **error);
 void     toy_init(void *self, float *x, float *y, blo_rng *rng);
 void     toy_destroy(void *self);
@@ -31,10 +31,10 @@ blo_tensor *toy_part(blo_tensor *t, int64_t start, int64_t stop);
 /* Clamp every element of v to [lo, hi]. */
 void     toy_clamp(float *v, int64_t n, float lo, float hi);
 
-/* Parameter declarations shared by the problems. */
-#define TOY_PARAM_N(def) BLO_PARAM_INT("n", (def), 1, 100000000, "problem dimension")
-#define TOY_PARAM_X0(def) BLO_PARAM_DOUBLE("x0", (def), -1e6, 1e6, "start value of every upper variable")
-#define TOY_PARAM_Y0(def) BLO_PARAM_DOUBLE("y0", (def), -1e6, 1e6, "start value of every lower variable")
+/* Parameter entries shared by the problems' BLO_DEFINE_PARAMS lists. */
+#define TOY_PARAM_N(P, def) P(INT, n, def, 1, 100000000, "problem dimension")
+#define TOY_PARAM_X0(P, def) P(DOUBLE, x0, def, -1e6, 1e6, "start value of every upper variable")
+#define TOY_PARAM_Y0(P, def) P(DOUBLE, y0, def, -1e6, 1e6, "start value of every lower variable")
 
 extern const blo_component toy_t1, toy_t2, toy_t3, toy_t4, toy_t5, toy_t6, toy_t7;
 

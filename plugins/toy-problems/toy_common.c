@@ -3,12 +3,12 @@
 
 #include <math.h>
 
-toy *toy_new(const blo_params *params, gboolean has_n)
+toy *toy_new(int64_t n, double x0, double y0)
 {
     toy *t = g_new0(toy, 1);
-    t->n = has_n ? blo_params_get_int(params, "n") : 1;
-    t->x0 = blo_params_get_double(params, "x0");
-    t->y0 = blo_params_get_double(params, "y0");
+    t->n = n;
+    t->x0 = x0;
+    t->y0 = y0;
     return t;
 }
 

@@ -59,6 +59,7 @@ static void check_gradient(seq_model *m, int in_ndim, const int64_t *in_shape, i
     double ratio = fd_check(learner_loss, &c, y, n, 1e-2f, 2e-3, 3e-2, &worst);
     cr_expect_leq(ratio, 1.0, "gradient mismatch at parameter %ld (ratio %g)", (long)worst, ratio);
     g_free(noise);
+    g_clear_pointer(&m->layout, blo_param_layout_free);
     g_free(y);
     g_free(c.labels);
     g_free(c.input);
@@ -126,6 +127,7 @@ Test(learners, cnn_rejects_non_square_flat_items)
     cr_assert_not_null(err);
     cr_expect_eq(err->code, BLO_ERROR_SHAPE);
     g_error_free(err);
+    blo_param_layout_free(m.layout);
 }
 
 Test(learners, fashion_mnist_sizes)
@@ -158,5 +160,8 @@ Test(learners, fashion_mnist_sizes)
     seq_init_params(&mlp, y, &r, NULL);
     cr_expect_gt(blo_vec_nrm2(784 * 300, y), 1.0);
     cr_expect_eq(blo_vec_nrm2(300, y + 784 * 300), 0.0, "biases start at zero");
+    blo_param_layout_free(lin.layout);
+    blo_param_layout_free(mlp.layout);
+    blo_param_layout_free(cnn.layout);
     g_free(y);
 }

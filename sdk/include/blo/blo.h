@@ -11,6 +11,7 @@
 #include "data.h"
 #include "component.h"
 #include "train.h"
+#include "model.h"
 #include <blo/version.h>
 
 #endif

@@ -27,6 +27,7 @@
 #include "tensor.h"
 #include "rng.h"
 #include "data.h"
+#include "model.h"
 
 G_BEGIN_DECLS
 
@@ -150,6 +151,10 @@ typedef struct blo_learner_vtable {
     int (*hidden_states)(void *self, const blo_forward *fw, blo_tensor **layers, int max_layers);
     /* Optional, for text learners: token ids of text into *ids (g_free), their count into *n. */
     gboolean (*encode_text)(void *self, const char *text, int32_t **ids, int64_t *n, GError **error);
+    /* Optional: the named layout of y (and of non-trainable state) after
+     * setup, so weights files hold each parameter by name (model.h);
+     * without it a weights file holds one flat array "y". */
+    void (*model)(void *self, blo_learner_model *out);
 } blo_learner_vtable;
 
 /* ======================================================================

@@ -106,6 +106,121 @@ const char *blo_kind_name(blo_kind k);   /* "dataset", "learner", ... */
 /* Parse "dataset" etc.; returns FALSE for unknown words. */
 gboolean    blo_kind_from_name(const char *s, blo_kind *out);
 
+/* ---- declaring parameters once: BLO_DEFINE_PARAMS ---------------------
+ *
+ * A component lists its parameters once, as an X-macro taking a callback P,
+ * one P(TYPE, name, ...) per parameter; the arguments after the name are
+ * those of the matching BLO_PARAM_TYPE macro above, without its name:
+ *
+ *   P(INT,       name, def, lo, hi, doc)
+ *   P(DOUBLE,    name, def, lo, hi, doc)
+ *   P(BOOL,      name, def, doc)
+ *   P(STRING,    name, def, doc)
+ *   P(ENUM,      name, def, choices, doc)          choices: BLO_CHOICES(...)
+ *   P(LIST,      name, elem_type, def, lo, hi, doc)
+ *   P(COMPONENT, name, kind, def, doc)
+ *
+ * BLO_DEFINE_PARAMS(prefix, LIST); at file scope then defines, all static:
+ *
+ *   const blo_param_spec prefix_param_specs[]   the BLO_PARAM_* array, in list
+ *                                               order, ended by BLO_PARAM_END
+ *   typedef struct prefix_params prefix_params  one field per parameter:
+ *       INT       int64_t name
+ *       DOUBLE    double name
+ *       BOOL      gboolean name
+ *       STRING    const char *name
+ *       ENUM      const char *name, and int name_index (position in choices)
+ *       LIST      size_t name_len; read the elements with
+ *                 blo_params_list_double/_string(params, "name", i)
+ *       COMPONENT const blo_node *name, for blo_object_new_from_node()
+ *   prefix_params prefix_params_read(const blo_params *params)
+ *                                               every field from params
+ *   void *prefix_params_new(const blo_params *params, size_t size)
+ *                                               a zeroed g_malloc block of size
+ *                                               bytes (g_free it) that starts
+ *                                               with the read prefix_params: an
+ *                                               instance struct whose first
+ *                                               member is its prefix_params
+ *                                               (size 0: the struct alone)
+ *
+ * Strings and nodes live as long as the blo_params, which the framework keeps
+ * for the component's whole life, so the struct may be stored in the
+ * instance.  `name` is a C identifier, not a macro, and becomes the
+ * parameter's name in pipelines (so no '-'); a list has at least one entry (a
+ * component without parameters sets .params = NULL).  Example (solver:meha):
+ *
+ *   #define MEHA_PARAMS(P) \
+ *       P(INT,    steps,   1000, 1, 10000000, "iterations to run") \
+ *       P(DOUBLE, eta,     0.1, 0.0, 1e6, "theta step size") \
+ *       P(ENUM,   variant, "smooth", BLO_CHOICES("smooth", "prox"), "update form")
+ *   BLO_DEFINE_PARAMS(meha, MEHA_PARAMS);
+ *
+ *   static void *meha_create(const blo_params *params, blo_ctx *ctx, GError **error)
+ *   {
+ *       meha *m = g_new0(meha, 1);
+ *       m->par = meha_params_read(params);   // m->par.steps, m->par.variant_index, ...
+ *       return m;
+ *   }
+ *   // or, when struct meha begins with `meha_params par;`:
+ *   //     return meha_params_new(params, sizeof(meha));
+ *   ... BLO_COMPONENT(SOLVER, "meha", "summary", meha_param_specs, &meha_vtable) (plugin.h)
+ */
+#define BLO_DEFINE_PARAMS(prefix, LIST)                                                                \
+    typedef struct prefix##_params { LIST(BLO__PARAM_FIELD) } prefix##_params;                         \
+    G_GNUC_UNUSED static inline prefix##_params prefix##_params_read(const blo_params *blo__ps)        \
+    {                                                                                                  \
+        prefix##_params blo__out;                                                                      \
+        LIST(BLO__PARAM_READ)                                                                          \
+        return blo__out;                                                                               \
+    }                                                                                                  \
+    G_GNUC_UNUSED static inline void *prefix##_params_new(const blo_params *blo__ps, size_t blo__size) \
+    {                                                                                                  \
+        prefix##_params *blo__p = g_malloc0(MAX(blo__size, sizeof(prefix##_params)));                  \
+        *blo__p = prefix##_params_read(blo__ps);                                                       \
+        return blo__p;                                                                                 \
+    }                                                                                                  \
+    static const blo_param_spec prefix##_param_specs[] = { LIST(BLO__PARAM_SPEC) BLO_PARAM_END }
+
+/* Position of value in a NULL-terminated choices array, -1 if absent. */
+static inline int blo_param_choice_index(const char *const *choices, const char *value)
+{
+    for (int i = 0; choices && value && choices[i]; i++)
+        if (g_strcmp0(choices[i], value) == 0)
+            return i;
+    return -1;
+}
+
+/* The callbacks BLO_DEFINE_PARAMS hands to the list: dispatch on TYPE. */
+#define BLO__PARAM_SPEC(type, ...) BLO__SPEC_##type(__VA_ARGS__),
+#define BLO__PARAM_FIELD(type, ...) BLO__FIELD_##type(__VA_ARGS__)
+#define BLO__PARAM_READ(type, ...) BLO__READ_##type(__VA_ARGS__)
+
+#define BLO__SPEC_INT(n, ...) BLO_PARAM_INT(#n, __VA_ARGS__)
+#define BLO__SPEC_DOUBLE(n, ...) BLO_PARAM_DOUBLE(#n, __VA_ARGS__)
+#define BLO__SPEC_BOOL(n, ...) BLO_PARAM_BOOL(#n, __VA_ARGS__)
+#define BLO__SPEC_STRING(n, ...) BLO_PARAM_STRING(#n, __VA_ARGS__)
+#define BLO__SPEC_ENUM(n, ...) BLO_PARAM_ENUM(#n, __VA_ARGS__)
+#define BLO__SPEC_LIST(n, ...) BLO_PARAM_LIST(#n, __VA_ARGS__)
+#define BLO__SPEC_COMPONENT(n, ...) BLO_PARAM_COMPONENT(#n, __VA_ARGS__)
+
+#define BLO__FIELD_INT(n, ...) int64_t n;
+#define BLO__FIELD_DOUBLE(n, ...) double n;
+#define BLO__FIELD_BOOL(n, ...) gboolean n;
+#define BLO__FIELD_STRING(n, ...) const char *n;
+#define BLO__FIELD_ENUM(n, ...) const char *n; int n##_index;
+#define BLO__FIELD_LIST(n, ...) size_t n##_len;
+#define BLO__FIELD_COMPONENT(n, ...) const blo_node *n;
+
+#define BLO__READ_INT(n, ...) blo__out.n = blo_params_get_int(blo__ps, #n);
+#define BLO__READ_DOUBLE(n, ...) blo__out.n = blo_params_get_double(blo__ps, #n);
+#define BLO__READ_BOOL(n, ...) blo__out.n = blo_params_get_bool(blo__ps, #n);
+#define BLO__READ_STRING(n, ...) blo__out.n = blo_params_get_string(blo__ps, #n);
+#define BLO__READ_ENUM(n, def, choices_, doc)          \
+    blo__out.n = blo_params_get_string(blo__ps, #n); \
+    blo__out.n##_index = blo_param_choice_index((choices_), blo__out.n);
+#define BLO__READ_LIST(n, ...) blo__out.n##_len = blo_params_list_len(blo__ps, #n);
+#define BLO__READ_COMPONENT(n, ...) blo__out.n = blo_params_get_component(blo__ps, #n);
+
 G_END_DECLS
 
 #endif

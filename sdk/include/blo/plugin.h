@@ -68,6 +68,43 @@ typedef struct blo_plugin_entry {
 
 #define BLO_COMPONENT_HEADER .struct_size = sizeof(blo_component)
 
+/* ---- defining components and the entry in one line each ---------------
+ *
+ * BLO_COMPONENT(KIND, name, summary, params, vtable) is the initializer of a
+ * blo_component; KIND is the word after BLO_KIND_ (SOLVER, OBJECTIVE, ...):
+ *
+ *   static const blo_component meha_component =
+ *       BLO_COMPONENT(SOLVER, "meha", "MEHA bi-level solver", meha_param_specs, &meha_vtable);
+ *
+ * BLO_PLUGIN_DEFINE(name, version, license, paper, description, &comp, ...)
+ * defines the exported entry with a NULL-terminated array of the components
+ * listed (at least one); use it once per plugin, at file scope:
+ *
+ *   BLO_PLUGIN_DEFINE("meha", "1.0.0", "MIT", "Liu et al., ICML 2024, arXiv 2405.09927",
+ *                     "Moreau-envelope single-loop Hessian-free bi-level solver",
+ *                     &meha_component);
+ *
+ * BLO_PLUGIN_DEFINE_WITH_INIT(init, ...) does the same with the entry's
+ * optional init callback set.
+ */
+#define BLO_COMPONENT(kind_, name_, summary_, params_, vtable_)                             \
+    { BLO_COMPONENT_HEADER, .kind = BLO_KIND_##kind_, .name = (name_), .summary = (summary_), \
+      .params = (params_), .vtable = (vtable_) }
+
+/* The identifier of the entry symbol, spelled as BLO_PLUGIN_ENTRY_NAME. */
+#define BLO_PLUGIN_ENTRY_SYMBOL blo_plugin_entry_v1
+
+#define BLO_PLUGIN_DEFINE_WITH_INIT(init_, name_, version_, license_, paper_, description_, ...) \
+    static const blo_component *const blo__plugin_components[] = { __VA_ARGS__, NULL };       \
+    extern BLO_PLUGIN_EXPORT const blo_plugin_entry BLO_PLUGIN_ENTRY_SYMBOL;                  \
+    BLO_PLUGIN_EXPORT const blo_plugin_entry BLO_PLUGIN_ENTRY_SYMBOL = {                      \
+        BLO_PLUGIN_ENTRY_HEADER, .name = (name_), .version = (version_), .license = (license_), \
+        .paper = (paper_), .description = (description_), .init = (init_),                   \
+        .components = blo__plugin_components,                                                  \
+    }
+
+#define BLO_PLUGIN_DEFINE(...) BLO_PLUGIN_DEFINE_WITH_INIT(NULL, __VA_ARGS__)
+
 G_END_DECLS
 
 #endif
