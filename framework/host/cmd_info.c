@@ -1,4 +1,4 @@
-/* blo-host info NAME: a component's plugin and its parameters. */
+/* blo-host info NAME: a component's plugin, its parameters and a dataset's fields. */
 #include <stdio.h>
 #include <string.h>
 #include "commands.h"
@@ -89,6 +89,31 @@ static void print_params(const blo_registered *e, const blo_params *defaults)
     g_free(specs);
 }
 
+/* A dataset's declared fields (blo_dataset_vtable.field_docs), one row each. */
+static void print_fields(const blo_component *c)
+{
+    const blo_dataset_vtable *vt = c->vtable;
+    if (c->kind != BLO_KIND_DATASET || !vt)
+        return;
+    const blo_field_doc *d = BLO_STRUCT_HAS(vt, blo_dataset_vtable, field_docs) ? vt->field_docs : NULL;
+    if (!d || !d->name) {
+        printf("fields: not declared\n");
+        return;
+    }
+    int w[4] = { 4, 5, 6, 5 }; /* the header words */
+    for (const blo_field_doc *f = d; f->name; f++) {
+        w[0] = MAX(w[0], (int)strlen(f->name));
+        w[1] = MAX(w[1], (int)strlen(blo_dtype_name(f->dtype)));
+        w[2] = MAX(w[2], (int)strlen(f->splits ? f->splits : ""));
+        w[3] = MAX(w[3], (int)strlen(f->shape ? f->shape : ""));
+    }
+    printf("fields:\n  %-*s  %-*s  %-*s  %-*s  %s\n", w[0], "name", w[1], "dtype", w[2], "splits", w[3], "shape",
+           "description");
+    for (const blo_field_doc *f = d; f->name; f++)
+        printf("  %-*s  %-*s  %-*s  %-*s  %s\n", w[0], f->name, w[1], blo_dtype_name(f->dtype), w[2],
+               f->splits ? f->splits : "", w[3], f->shape ? f->shape : "", f->doc ? f->doc : "");
+}
+
 int blo_cmd_info(blo_registry *r, int argc, char **argv)
 {
     if (argc != 2) {
@@ -112,6 +137,7 @@ int blo_cmd_info(blo_registry *r, int argc, char **argv)
     printf("  about:    %s\n", pl->description ? pl->description : "");
     printf("  paper:    %s\n", pl->paper && pl->paper[0] ? pl->paper : "-");
     print_params(e, defaults);
+    print_fields(e->component);
     int rc = BLO_EXIT_OK;
     if (defaults == NULL) {
         blo_host_error("warning: the defaults do not resolve: %s", err->message);

@@ -12,6 +12,15 @@ void blo_train_config_from_params(const blo_params *params, blo_train_config *cf
     cfg->opt.momentum = sgd ? blo_params_get_double(params, "momentum") : 0.0;
     cfg->opt.weight_decay = blo_params_get_double(params, "weight_decay");
     cfg->cosine = g_strcmp0(blo_params_get_string(params, "schedule"), "cosine") == 0;
+    blo_augment *a = &cfg->augment;
+    a->crop_h = a->crop_w = blo_params_get_int(params, "crop");
+    a->crop_foreground_p = blo_params_get_double(params, "crop_foreground_p");
+    const char *fg = blo_params_get_string(params, "foreground_field");
+    a->foreground_field = fg && fg[0] ? fg : NULL;
+    a->hflip = blo_params_get_bool(params, "hflip");
+    a->vflip = blo_params_get_bool(params, "vflip");
+    a->transpose = blo_params_get_bool(params, "transpose");
+    cfg->augmenting = a->crop_h > 0 || a->hflip || a->vflip || a->transpose;
 }
 
 void blo_train_update_lr(const blo_train_config *cfg, blo_optimizer *o, int64_t batches_per_epoch,

@@ -1,5 +1,8 @@
-/* The adversarial minibatch and the training loss of each method. */
+/* The trainer hooks of each method: the adversarial minibatch, TRADES'
+ * loss and the per-epoch robust evaluation (every perturbation call of the
+ * plugin is here). */
 #include "at_solver.h"
+#include "../attacks/robust_eval.h"
 
 #include <string.h>
 
@@ -22,18 +25,12 @@ static gboolean clean_logits(at_solver *s, const blo_batch *b, const float *w, G
     return TRUE;
 }
 
-gboolean at_next_batch(void *self, blo_run *run, const float *w, blo_batch *out, GError **error)
+/* The batch's adversarial inputs against w: the input field's data points
+ * at them, its clean member keeps the gathered ones. */
+static gboolean at_prepare(void *user, blo_trainer *t, blo_batch *b, const float *w, GError **error)
 {
-    at_solver *s = self;
-    blo_batch *b = &s->batch;
-    if (!blo_batches_next(s->batches, blo_ctx_rng(s->ctx), b, error))
-        return FALSE;
-    if (b->index == 0) {
-        s->epoch_loss = 0;
-        s->epoch_seen = 0;
-    }
+    at_solver *s = user;
     blo_learner_attack_target_set_y(s->target, w);
-    s->batch_weights = w;
     if (s->method == AT_TRADES) {
         if (!clean_logits(s, b, w, error))
             return FALSE;
@@ -44,44 +41,44 @@ gboolean at_next_batch(void *self, blo_run *run, const float *w, blo_batch *out,
     perturb_batch pb = perturb_batch_make(s->target, x->clean, x->ndim, x->shape, labels);
     if (!perturb_pgd(&pb, &s->attack, s->adv, s->attack_grad, blo_ctx_rng(s->ctx), error))
         return FALSE;
-    x->data = s->adv;   /* the model trains on the adversarial inputs; clean keeps x */
-    *out = *b;
+    x->data = s->adv;
     return TRUE;
 }
 
-/* CE(f_w(x_adv), y) for FGSM-AT / PGD-AT;
- * CE(f_w(x), y) + beta KL(f_w(x) || f_w(x_adv)) for TRADES. */
-gboolean at_batch_loss_grad(void *self, const blo_batch *b, const float *w, double *loss, float *grad,
-                            GError **error)
+/* TRADES: loss(f_w(x), y) + beta KL(f_w(x) || f_w(x_adv)).  (FGSM-AT and
+ * PGD-AT use the trainer's default: the loss of f_w(x_adv).) */
+static blo_tensor *trades_loss(void *user, blo_trainer *t, const blo_batch *b, blo_tensor *wt, blo_tensor **output)
 {
-    at_solver *s = self;
-    blo_graph_reset(s->graph);
-    blo_tensor *wt = blo_leaf(s->graph, (float *)w, BLO_SHAPE(s->n_y), TRUE);
+    at_solver *s = user;
+    blo_graph *g = blo_tensor_graph(wt);
     const blo_batch_field *x = blo_batch_find(b, s->input);
-    const int32_t *labels = blo_batch_find(b, "label")->data;
-    blo_tensor *adv = blo_leaf(s->graph, x->data, x->ndim, x->shape, FALSE);
-    blo_tensor *adv_logits = blo_learner_forward_inputs(s->learner, wt, &adv, b, BLO_MODE_TRAIN, NULL), *value;
-    if (s->method == AT_TRADES) {
-        blo_tensor *clean = blo_leaf(s->graph, (float *)x->clean, x->ndim, x->shape, FALSE);
-        blo_tensor *logits = blo_learner_forward_inputs(s->learner, wt, &clean, b, BLO_MODE_TRAIN, NULL);
-        blo_tensor *kl = blo_kl_div_log(blo_log_softmax(logits, -1), blo_log_softmax(adv_logits, -1), -1);
-        value = blo_add(blo_cross_entropy(logits, labels, -1), blo_mul_scalar(kl, (float)s->beta));
-    } else {
-        value = blo_cross_entropy(adv_logits, labels, -1);
-    }
-    blo_vec_zero((size_t)s->n_y, grad);
-    if (!value || !blo_graph_check(s->graph, error) || !blo_backward_into(value, wt, grad, error))
+    blo_tensor *adv = blo_leaf(g, x->data, x->ndim, x->shape, FALSE);
+    blo_tensor *adv_logits = blo_learner_forward_inputs(s->learner, wt, &adv, b, BLO_MODE_TRAIN, NULL);
+    /* The leaf only reads the clean inputs. */
+    blo_tensor *clean = blo_leaf(g, (float *)x->clean, x->ndim, x->shape, FALSE);
+    blo_tensor *logits = blo_learner_forward_inputs(s->learner, wt, &clean, b, BLO_MODE_TRAIN, NULL);
+    blo_tensor *kl = blo_kl_div_log(blo_log_softmax(logits, -1), blo_log_softmax(adv_logits, -1), -1);
+    *output = logits;
+    return blo_add(blo_loss_value(blo_trainer_loss(t), logits, b), blo_mul_scalar(kl, (float)s->beta));
+}
+
+/* Clean and PGD accuracy on the held-out slice. */
+static gboolean at_evaluate(void *user, blo_trainer *t, const float *w, GError **error)
+{
+    at_solver *s = user;
+    double clean, robust;
+    if (!robust_eval(s->learner, w, s->n_y, s->eval, s->eval_items, 500, robust_craft_pgd, &s->eval_attack,
+                     blo_ctx_rng(s->ctx), &clean, &robust, error))
         return FALSE;
-    *loss = value->data[0];
-    if (w == s->batch_weights) {
-        /* The training weights' loss is the epoch's running number. */
-        s->epoch_loss += *loss * (double)b->n;
-        s->epoch_seen += b->n;
-    }
-    if (*loss != *loss || !blo_vec_all_finite((size_t)s->n_y, grad)) {
-        g_set_error(error, BLO_ERROR, BLO_ERROR_NUMERIC, "non-finite loss or gradient at epoch %" G_GINT64_FORMAT
-                    " batch %" G_GINT64_FORMAT " (lower lr?)", b->epoch, b->index);
-        return FALSE;
-    }
+    blo_ctx_trace(s->ctx, "clean_accuracy", clean);
+    blo_ctx_trace(s->ctx, "robust_accuracy", robust);
     return TRUE;
+}
+
+void at_hooks(at_solver *s, blo_trainer_hooks *h)
+{
+    static const char *const attack_fields[] = { "label", NULL };   /* the attack's target */
+    *h = (blo_trainer_hooks){ .struct_size = sizeof *h, .user = s, .fields = attack_fields, .prepare = at_prepare,
+                              .loss = s->method == AT_TRADES ? trades_loss : NULL,
+                              .evaluate = s->eval ? at_evaluate : NULL };
 }

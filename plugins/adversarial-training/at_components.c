@@ -6,7 +6,8 @@
     BLO_PARAM_STRING("eval_split", "", "split evaluated after every epoch (\"\": none; e.g. val)"), \
     BLO_PARAM_INT("eval_items", 1000, 0, G_MAXINT64, "items of eval_split evaluated (0: all)"), \
     BLO_PARAM_INT("eval_steps", 20, 1, 100000, "PGD steps of the per-epoch robust accuracy"), \
-    BLO_PARAM_DOUBLE("eval_step_rel", 0.125, 0.0, 1e3, "its step as a fraction of eps")
+    BLO_PARAM_DOUBLE("eval_step_rel", 0.125, 0.0, 1e3, "its step as a fraction of eps"), \
+    BLO_TRAIN_EVAL_EVERY_PARAM
 
 static const blo_param_spec fgsm_at_params[] = {
     BLO_TRAIN_PARAMS(10, "sgd", 0.01),
@@ -41,9 +42,9 @@ static const blo_param_spec trades_params[] = {
     BLO_PARAM_END
 };
 
-static void *fgsm_at_create(const blo_params *p, blo_ctx *ctx, GError **e) { return at_create(p, AT_FGSM, "solver:fgsm-at"); }
-static void *pgd_at_create(const blo_params *p, blo_ctx *ctx, GError **e) { return at_create(p, AT_PGD, "solver:pgd-at"); }
-static void *trades_create(const blo_params *p, blo_ctx *ctx, GError **e) { return at_create(p, AT_TRADES, "solver:trades"); }
+static void *fgsm_at_create(const blo_params *p, blo_ctx *ctx, GError **e) { return at_create(p, AT_FGSM); }
+static void *pgd_at_create(const blo_params *p, blo_ctx *ctx, GError **e) { return at_create(p, AT_PGD); }
+static void *trades_create(const blo_params *p, blo_ctx *ctx, GError **e) { return at_create(p, AT_TRADES); }
 
 static const blo_solver_vtable fgsm_at_vtable = AT_SOLVER_VTABLE(fgsm_at_create);
 static const blo_solver_vtable pgd_at_vtable = AT_SOLVER_VTABLE(pgd_at_create);
@@ -75,6 +76,6 @@ BLO_PLUGIN_EXPORT const blo_plugin_entry blo_plugin_entry_v1 = {
     .version = "1.0.0",
     .license = "MIT",
     .paper = "Wong et al. 2020 (fast AT); Madry et al. 2018 (PGD-AT); Zhang et al. 2019 (TRADES)",
-    .description = "Adversarial training solvers that expose the trainer interface (wrapped by solver:last)",
+    .description = "Adversarial training solvers on the SDK trainer (wrapped by solver:last)",
     .components = at_components,
 };

@@ -19,6 +19,7 @@ typedef struct last_solver {
     blo_object *base;
     const blo_solver_vtable *bvt;
     void *bself;
+    blo_trainer *trainer;   /* the base's, after init() */
     last_history history;
     double ema_decay, alpha, beta, lambda, momentum;
     int64_t snapshot_every;
@@ -53,8 +54,8 @@ static void *last_create(const blo_params *params, blo_ctx *ctx, GError **error)
     const blo_solver_vtable *bvt = blo_object_solver(base);
     if (!BLO_SOLVER_HAS_TRAINER(bvt)) {
         g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED,
-                    "base=solver:%s is not a minibatch trainer (it lacks next_batch / "
-                    "batch_loss_grad); use solver:fgsm-at, solver:pgd-at or solver:trades",
+                    "base=solver:%s is not a minibatch trainer (it has no blo_trainer); "
+                    "use solver:fgsm-at, solver:pgd-at or solver:trades",
                     blo_object_component(base)->name);
         blo_object_free(base);
         return NULL;
@@ -79,10 +80,15 @@ static gboolean last_init(void *self, blo_run *run, GError **error)
     last_solver *s = self;
     if (!s->bvt->init(s->bself, run, error))
         return FALSE;
+    if (!(s->trainer = s->bvt->trainer(s->bself))) {
+        g_set_error(error, BLO_ERROR, BLO_ERROR_UNSUPPORTED, "base=solver:%s gave no trainer after init",
+                    blo_object_component(s->base)->name);
+        return FALSE;
+    }
     s->ctx = blo_run_ctx(run);
     s->learner = blo_run_learner(run);
     s->n_y = blo_run_dim_y(run);
-    s->planned = s->bvt->planned_steps ? s->bvt->planned_steps(s->bself) : -1;
+    s->planned = blo_trainer_planned_steps(s->trainer);
     s->graph = blo_graph_new();
     size_t n = (size_t)s->n_y;
     s->proxy = g_new(float, n);
@@ -149,8 +155,8 @@ static blo_step_status last_step(void *self, blo_run *run, GError **error)
     size_t n = (size_t)s->n_y;
     blo_batch b;
     double loss, sd;
-    if (!s->bvt->next_batch(s->bself, run, theta, &b, error) ||
-        !s->bvt->batch_loss_grad(s->bself, &b, s->proxy, &loss, s->grad, error) ||
+    if (!blo_trainer_next_batch(s->trainer, theta, &b, error) ||
+        !blo_trainer_loss_grad(s->trainer, &b, s->proxy, &loss, s->grad, error) ||
         !self_distillation(s, &b, theta, &sd, error))
         return BLO_STEP_ERROR;
     /* Stage 1: the proxy's response. */
@@ -170,7 +176,7 @@ static blo_step_status last_step(void *self, blo_run *run, GError **error)
     update_history(s, theta);
     blo_ctx_trace(s->ctx, "loss", loss);
     blo_ctx_trace(s->ctx, "sd_loss", sd);
-    if (b.last_of_epoch && BLO_SOLVER_HAS_EPOCH_END(s->bvt) && !s->bvt->epoch_end(s->bself, run, theta, error))
+    if (b.last_of_epoch && !blo_trainer_epoch_end(s->trainer, theta, error))
         return BLO_STEP_ERROR;
     return s->planned >= 0 && s->steps >= s->planned ? BLO_STEP_DONE : BLO_STEP_CONTINUE;
 }

@@ -55,7 +55,9 @@ static fx_params read_text(const char *text, blo_pipeline **keep)
     *keep = blo_pipeline_parse(text, &err);
     cr_assert_not_null(*keep, "%s", err ? err->message : "");
     blo_node *node = g_ptr_array_index((*keep)->nodes, 0);
-    node->params = blo_params_new_from_node(fx_param_specs, node, reg, "solver:fx-macro", &err);
+    static const blo_component macro_component = { BLO_COMPONENT_HEADER, .kind = BLO_KIND_SOLVER,
+                                                   .name = "fx-macro", .params = fx_param_specs };
+    node->params = blo_params_new_from_node(&macro_component, node, reg, "solver:fx-macro", &err);
     cr_assert_not_null(node->params, "%s", err ? err->message : "");
     return fx_params_read(node->params);
 }

@@ -56,7 +56,8 @@ Test(host, list_shows_every_component)
     for (char **l = lines; *l && **l; l++, n++)
         cr_assert(g_str_has_prefix(*l, "dataset:") || g_str_has_prefix(*l, "learner:") ||
                   g_str_has_prefix(*l, "objective:") || g_str_has_prefix(*l, "solver:") ||
-                  g_str_has_prefix(*l, "attack:") || g_str_has_prefix(*l, "metric:"), "line '%s'", *l);
+                  g_str_has_prefix(*l, "attack:") || g_str_has_prefix(*l, "metric:") ||
+                  g_str_has_prefix(*l, "loss:"), "line '%s'", *l);
     cr_assert_geq(n, 10);
     g_strfreev(lines);
     assert_has(r.out, "solver:fx-solver ");

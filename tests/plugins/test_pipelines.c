@@ -171,3 +171,79 @@ Test(pipelines, missing_root)
     expect_error(BLO_ERROR_IO, "/nonexistent-blo-data/" FMNIST_TRAIN_IMAGES,
                  "dataset:fashion-mnist root=/nonexistent-blo-data ! learner:linear ! solver:standard");
 }
+
+/* The run fails with BLO_ERROR_UNSUPPORTED and a message holding every needle. */
+static void expect_error_naming(const char *const *needles, const char *text)
+{
+    GError *err = NULL;
+    blo_run *run = runner_run(text, FALSE, &err);
+    cr_assert_null(run, "should fail: %s", text);
+    cr_assert_not_null(err);
+    cr_expect_eq(err->code, BLO_ERROR_UNSUPPORTED, "code %d: %s", err->code, err->message);
+    for (const char *const *n = needles; *n; n++)
+        cr_expect(strstr(err->message, *n) != NULL, "'%s' in: %s", *n, err->message);
+    g_error_free(err);
+}
+
+/* A learner or objective asking for a field the dataset lacks: the message
+ * names the field, the dataset and the fields it has. */
+Test(pipelines, learner_input_field_the_dataset_lacks)
+{
+    const char *needles[] = { "learner:mlp", "no field 'rgb'", "dataset:fashion-mnist", "split 'train'",
+                              "image f32 [100,784]", "label i32 [100]", NULL };
+    char *text = g_strdup_printf("dataset:fashion-mnist root=%s n_train=100 n_val=100 n_test=100 "
+                                 "! learner:mlp input=rgb hidden=8 ! solver:standard epochs=1", dir);
+    expect_error_naming(needles, text);
+    g_free(text);
+}
+
+Test(pipelines, learner_input_field_of_the_wrong_dtype)
+{
+    /* 'label' as the input: an i32 field, not f32 */
+    const char *needles[] = { "learner:linear", "field 'label'", "is i32, expected f32", "dataset:fashion-mnist",
+                              "its fields: image", NULL };
+    char *text = g_strdup_printf("dataset:fashion-mnist root=%s n_train=100 n_val=100 n_test=100 corrupt=0.5 "
+                                 "! learner:linear input=label ! objective:hyperclean ! solver:meha steps=1", dir);
+    expect_error_naming(needles, text);
+    g_free(text);
+}
+
+/* The trainer's loss= and augmentation parameters (sdk train.h). */
+#define TRAIN_DATA "dataset:fashion-mnist root=%s n_train=500 n_val=0 n_test=200 "
+
+Test(pipelines, explicit_ce_loss_is_the_default)
+{
+    double acc[2];
+    for (int i = 0; i < 2; i++) {
+        GError *err = NULL;
+        blo_run *run = runner_run_fmt(&err, TRAIN_DATA "! learner:linear ! solver:standard epochs=1 batch_size=50 %s "
+                                      "! metric:accuracy", dir, i ? "loss=[ loss:ce target=label ]" : "");
+        cr_assert_not_null(run, "%s", err ? err->message : "");
+        acc[i] = runner_metric(run, "accuracy.test_accuracy");
+        blo_run_free(run);
+    }
+    cr_expect_eq(acc[0], acc[1], "loss:ce %g vs default %g", acc[1], acc[0]);
+}
+
+Test(pipelines, loss_bind_error_names_the_field)
+{
+    expect_error(BLO_ERROR_UNSUPPORTED, "loss:mse: no target field 'target'",
+                 TRAIN_DATA "! learner:linear ! solver:standard loss=mse", dir);
+}
+
+Test(pipelines, augmentation_needs_image_fields)
+{
+    expect_error(BLO_ERROR_UNSUPPORTED, "augmentation needs image fields",
+                 TRAIN_DATA "! learner:linear ! solver:standard hflip=true", dir);
+}
+
+Test(pipelines, flips_train_a_cnn)
+{
+    GError *err = NULL;
+    blo_run *run = runner_run_fmt(&err, TRAIN_DATA "flatten=false ! learner:cnn c1=4 c2=4 fc_hidden=8 "
+                                  "! solver:standard epochs=1 batch_size=100 hflip=true ! metric:accuracy", dir);
+    cr_assert_not_null(run, "%s", err ? err->message : "");
+    double acc = runner_metric(run, "accuracy.test_accuracy");
+    cr_expect(acc >= 0 && acc <= 1);
+    blo_run_free(run);
+}

@@ -69,7 +69,7 @@ Test(robust_pipelines, last_reduces_to_its_base, .timeout = 300)
 Test(robust_pipelines, last_rejects_non_trainer_base)
 {
     GError *err = NULL;
-    blo_run *run = runner_run_fmt(&err, DATA "! solver:last base=standard" METRIC, dir);
+    blo_run *run = runner_run_fmt(&err, DATA "! solver:last base=rhg" METRIC, dir);
     cr_assert_null(run);
     cr_assert_not_null(err);
     cr_expect_eq(err->code, BLO_ERROR_UNSUPPORTED);

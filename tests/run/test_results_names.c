@@ -123,16 +123,46 @@ Test(results_names, learner_without_training)
     g_free(out);
 }
 
-Test(results_names, weights_is_declared_but_not_read_yet)
+/* y_norm of a solver:none run of fixture-linear with the given seed (and weights=). */
+static char *y_norm_of(const char *name, const char *seed, const char *weights, char **out_dir)
 {
-    char *out = sub("weights");
-    host_result r = host_run("run", "dataset:fixture-blobs", "!", "learner:fixture-linear", "weights=w.npz", "!",
-                             "solver:none", "--out", out, NULL);
-    cr_assert_neq(r.status, 0, "%s", r.out);
-    cr_assert(strstr(r.err, "learner:fixture-linear: weights=w.npz: ") != NULL, "%s", r.err);
-    cr_assert(strstr(r.err, "not implemented yet") != NULL, "%s", r.err);
+    *out_dir = sub(name);
+    char *w = g_strdup_printf("weights=%s", weights ? weights : "");
+    host_result r = host_run("run", "dataset:fixture-blobs", "!", "learner:fixture-linear", w, "!", "solver:none",
+                             "!", NORM, "--seed", seed, "--out", *out_dir, "--no-progress", NULL);
+    cr_assert_eq(r.status, 0, "exit %d: %s", r.status, r.err);
+    GHashTable *j = read_results(*out_dir);
+    char *v = g_strdup(get(j, "metrics.fixture-norm.y_norm"));
+    g_hash_table_destroy(j);
     host_result_clear(&r);
-    g_free(out);
+    g_free(w);
+    return v;
+}
+
+Test(results_names, weights_start_a_learner_from_a_saved_run)
+{
+    char *d1, *d2, *d3;
+    char *first = y_norm_of("w1", "1", NULL, &d1), *other = y_norm_of("w2", "2", NULL, &d2);
+    cr_assert_str_neq(first, other, "another seed draws other weights");
+    char *saved = g_build_filename(d1, "weights.npz", NULL);
+    char *loaded = y_norm_of("w3", "2", saved, &d3);
+    cr_expect_str_eq(loaded, first, "weights= replaces the seed-2 initialisation by run 1's weights");
+    /* a missing file is an error naming the learner and the file */
+    g_free(d3);
+    d3 = sub("w4");
+    host_result r = host_run("run", "dataset:fixture-blobs", "!", "learner:fixture-linear", "weights=/nonexistent/w.npz",
+                             "!", "solver:none", "--out", d3, NULL);
+    cr_assert_neq(r.status, 0, "%s", r.out);
+    cr_expect(strstr(r.err, "learner:fixture-linear: ") != NULL && strstr(r.err, "/nonexistent/w.npz") != NULL,
+              "%s", r.err);
+    host_result_clear(&r);
+    g_free(saved);
+    g_free(first);
+    g_free(other);
+    g_free(loaded);
+    g_free(d1);
+    g_free(d2);
+    g_free(d3);
 }
 
 Test(results_names, info_lists_the_implicit_parameters)

@@ -37,6 +37,7 @@ typedef struct blo_problem blo_problem; /* the bi-level problem a solver works o
 typedef struct blo_metrics blo_metrics; /* named numbers */
 typedef struct blo_state blo_state;     /* named blobs for checkpoints */
 typedef struct blo_object blo_object;   /* an instance of any component */
+typedef struct blo_trainer blo_trainer; /* the minibatch training loop (train.h) */
 
 /* ======================================================================
  * Run context (framework-owned, given to every component)
@@ -292,33 +293,17 @@ typedef struct blo_solver_vtable {
     gboolean (*save_state)(void *self, blo_state *state, GError **error);
     gboolean (*load_state)(void *self, const blo_state *state, GError **error);
     void (*destroy)(void *self);
-    /* ---- Optional trainer interface (check struct_size with
-     * BLO_SOLVER_HAS_TRAINER; NULL when the solver is not a minibatch trainer).
-     * Lets a wrapper (solver:last) drive a training solver's data, attack and
-     * loss while doing its own parameter update.  A wrapper calls init() of the
-     * base, then per step: next_batch (advances the base's minibatch position,
-     * crafting adversarial inputs against weights w), then batch_loss_grad at
-     * any weights it likes; the base's own step() is not called.  save/load
-     * state of the base keep its position. */
-    /* Draws the next minibatch and its adversarial version against w (n_y
-     * floats): the perturbed fields' data point at the adversarial inputs,
-     * their clean member at the gathered ones. */
-    gboolean (*next_batch)(void *self, blo_run *run, const float *w, blo_batch *out, GError **error);
-    /* The base's training loss of that batch at weights w, and d loss / d w into
-     * grad (n_y floats, overwritten). */
-    gboolean (*batch_loss_grad)(void *self, const blo_batch *batch, const float *w, double *loss,
-                                float *grad, GError **error);
-    /* Optional: called by the wrapper after the batch marked last_of_epoch,
-     * with the weights the wrapper trains; the base traces its per-epoch
-     * numbers (e.g. clean / robust accuracy on a held-out split). */
-    gboolean (*epoch_end)(void *self, blo_run *run, const float *w, GError **error);
+    /* Optional (check with BLO_SOLVER_HAS_TRAINER; NULL when the solver is
+     * not a minibatch trainer): the solver's blo_trainer (train.h), valid
+     * after init() until destroy(), NULL before.  A wrapper (solver:last)
+     * calls the base's init(), then drives this trainer's next_batch /
+     * loss_grad / epoch_end with its own weights and update; the base's
+     * step() is not called, and its save/load_state keep the position. */
+    blo_trainer *(*trainer)(void *self);
 } blo_solver_vtable;
 
 #define BLO_SOLVER_HAS_TRAINER(vt) \
-    ((vt)->struct_size >= offsetof(blo_solver_vtable, batch_loss_grad) + sizeof(void *) && \
-     (vt)->next_batch && (vt)->batch_loss_grad)
-#define BLO_SOLVER_HAS_EPOCH_END(vt) \
-    ((vt)->struct_size >= offsetof(blo_solver_vtable, epoch_end) + sizeof(void *) && (vt)->epoch_end)
+    ((vt)->struct_size >= offsetof(blo_solver_vtable, trainer) + sizeof(void *) && (vt)->trainer)
 
 /* ======================================================================
  * loss (what training solvers minimise and attacks maximise)
@@ -346,6 +331,10 @@ typedef struct blo_loss_vtable {
 blo_tensor *blo_loss_value(blo_object *loss, blo_tensor *output, const blo_batch *b);
 blo_tensor *blo_loss_each(blo_object *loss, blo_tensor *output, const blo_batch *b);
 const char *const *blo_loss_targets(blo_object *loss);
+/* For loss implementations: sets the sticky error (BLO_ERROR_SHAPE) of
+ * output's graph and returns NULL, e.g. when a batch's target field does not
+ * match the output; name the field and both shapes. */
+blo_tensor *blo_loss_fail(blo_tensor *output, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
 /* ======================================================================
  * attack
