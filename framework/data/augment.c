@@ -6,6 +6,13 @@
 
 #define FOREGROUND_TRIES 50
 
+static gboolean is_foreground(const blo_field *fg, int64_t at)
+{
+    return fg->dtype == BLO_DTYPE_I32 ? ((const int32_t *)fg->data)[at] > 0
+         : fg->dtype == BLO_DTYPE_U8  ? ((const uint8_t *)fg->data)[at] > 0
+                                      : ((const float *)fg->data)[at] > 0.0f;
+}
+
 static gboolean crop_has_foreground(const blo_field *fg, int64_t item, int64_t h, int64_t w, int64_t top,
                                     int64_t left, int64_t ch, int64_t cw)
 {
@@ -13,14 +20,32 @@ static gboolean crop_has_foreground(const blo_field *fg, int64_t item, int64_t h
     for (int64_t p = 0; p < planes; p++)
         for (int64_t i = top; i < top + ch; i++)
             for (int64_t j = left; j < left + cw; j++) {
-                int64_t at = item * planes * plane + p * plane + i * w + j;
-                gboolean on = fg->dtype == BLO_DTYPE_I32 ? ((const int32_t *)fg->data)[at] > 0
-                            : fg->dtype == BLO_DTYPE_U8  ? ((const uint8_t *)fg->data)[at] > 0
-                                                         : ((const float *)fg->data)[at] > 0.0f;
-                if (on)
+                if (is_foreground(fg, item * planes * plane + p * plane + i * w + j))
                     return TRUE;
             }
     return FALSE;
+}
+
+/* When the redraws found no foreground: a crop around a foreground pixel
+ * drawn uniformly (FALSE when the item has none). */
+static gboolean crop_around_foreground(const blo_field *fg, int64_t item, int64_t h, int64_t w, int64_t ch,
+                                       int64_t cw, blo_rng *rng, aug_draw *out)
+{
+    int64_t plane = h * w, planes = blo_field_item_numel(fg) / plane, base = item * planes * plane, count = 0;
+    for (int64_t k = 0; k < planes * plane; k++)
+        count += is_foreground(fg, base + k);
+    if (count == 0)
+        return FALSE;
+    int64_t pick = (int64_t)blo_rng_below(rng, (uint64_t)count), k = 0;
+    for (;; k++)
+        if (is_foreground(fg, base + k) && pick-- == 0)
+            break;
+    int64_t i = k % plane / w, j = k % w;
+    int64_t top_lo = MAX(0, i - ch + 1), top_hi = MIN(i, h - ch);
+    int64_t left_lo = MAX(0, j - cw + 1), left_hi = MIN(j, w - cw);
+    out->top = top_lo + (int64_t)blo_rng_below(rng, (uint64_t)(top_hi - top_lo + 1));
+    out->left = left_lo + (int64_t)blo_rng_below(rng, (uint64_t)(left_hi - left_lo + 1));
+    return TRUE;
 }
 
 void aug_draw_item(const blo_augment *a, int64_t h, int64_t w, const blo_field *fg, int64_t item,
@@ -30,12 +55,15 @@ void aug_draw_item(const blo_augment *a, int64_t h, int64_t w, const blo_field *
     int64_t ch = a->crop_h > 0 ? a->crop_h : h, cw = a->crop_w > 0 ? a->crop_w : w;
     if (ch < h || cw < w) {
         gboolean want_fg = fg && a->crop_foreground_p > 0 && blo_rng_uniform(rng) < a->crop_foreground_p;
-        for (int t = 0; t < (want_fg ? FOREGROUND_TRIES : 1); t++) {
+        gboolean found = FALSE;
+        for (int t = 0; t < (want_fg ? FOREGROUND_TRIES : 1) && !found; t++) {
             out->top = (int64_t)blo_rng_below(rng, (uint64_t)(h - ch + 1));
             out->left = (int64_t)blo_rng_below(rng, (uint64_t)(w - cw + 1));
-            if (!want_fg || crop_has_foreground(fg, item, h, w, out->top, out->left, ch, cw))
-                break;
+            found = !want_fg || crop_has_foreground(fg, item, h, w, out->top, out->left, ch, cw);
         }
+        /* Small foreground can escape every redraw; keep the promise anyway. */
+        if (!found)
+            crop_around_foreground(fg, item, h, w, ch, cw, rng, out);
     }
     if (a->hflip)
         out->hflip = blo_rng_below(rng, 2) == 1;

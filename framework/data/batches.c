@@ -28,6 +28,12 @@ struct blo_batches {
     int64_t *order;              /* this epoch's item order (the whole split) */
     int64_t *items;              /* the current batch's items */
     int64_t epoch, batch;        /* the next minibatch */
+    /* Sharded (world > 1): the epoch orders come from this copy of the rng as
+     * the first batch found it, forked per epoch, so that ranks which draw
+     * different amounts in between (augmentation, their own items) still
+     * agree on every epoch's order. */
+    blo_rng shard_rng;
+    gboolean have_shard_rng;
 };
 
 static size_t elem_size(blo_dtype t)
@@ -242,8 +248,16 @@ gboolean blo_batches_next(blo_batches *b, blo_rng *rng, blo_batch *out, GError *
     if (b->batch == 0) {
         for (int64_t i = 0; i < n_all; i++)
             b->order[i] = i;
-        if (b->shuffle)
+        if (b->shuffle && b->world > 1) {
+            if (!b->have_shard_rng) {
+                b->shard_rng = *rng;
+                b->have_shard_rng = TRUE;
+            }
+            blo_rng epoch_rng = blo_rng_fork(&b->shard_rng, (uint64_t)b->epoch);
+            blo_rng_shuffle(&epoch_rng, b->order, (size_t)n_all);
+        } else if (b->shuffle) {
             blo_rng_shuffle(rng, b->order, (size_t)n_all);
+        }
     }
     int64_t first = b->batch * b->batch_size, n = MIN(b->batch_size, b->n_mine - first);
     for (int64_t i = 0; i < n; i++)
@@ -322,6 +336,10 @@ void blo_batches_save(const blo_batches *b, blo_state *st, const char *prefix)
     blo_state_put_int(st, k_epoch, b->epoch);
     blo_state_put_int(st, k_batch, b->batch);
     blo_state_put_bytes(st, k_order, b->order, (size_t)blo_split_len(b->split) * sizeof *b->order);
+    if (b->world > 1 && b->have_shard_rng) {
+        g_autofree char *k_shard = g_strconcat(prefix, "shard_rng", NULL);
+        blo_state_put_bytes(st, k_shard, &b->shard_rng, sizeof b->shard_rng);
+    }
 }
 
 gboolean blo_batches_load(blo_batches *b, const blo_state *st, const char *prefix, GError **error)
@@ -344,6 +362,12 @@ gboolean blo_batches_load(blo_batches *b, const blo_state *st, const char *prefi
                         ", outside the split's %" G_GINT64_FORMAT " items", b->order[i], n);
             return FALSE;
         }
+    if (b->world > 1 && (epoch > 0 || batch > 0)) {
+        g_autofree char *k_shard = g_strconcat(prefix, "shard_rng", NULL);
+        if (!blo_state_get_bytes(st, k_shard, &b->shard_rng, sizeof b->shard_rng, error))
+            return FALSE;
+        b->have_shard_rng = TRUE;
+    }
     b->epoch = epoch;
     b->batch = batch;
     return TRUE;

@@ -8,6 +8,10 @@ static blo_registry *shared_registry(void)
     if (!reg) {
         reg = blo_registry_new();
         cr_assert_gt(blo_registry_load_dir(reg, BLO_BUILD_PLUGINS_DIR), 0, "no plugins in " BLO_BUILD_PLUGINS_DIR);
+#ifdef RUNNER_EXTRA_PLUGIN_DIR
+        /* A test's own fixture plugins, beside the tree's. */
+        cr_assert_gt(blo_registry_load_dir(reg, RUNNER_EXTRA_PLUGIN_DIR), 0, "no plugins in " RUNNER_EXTRA_PLUGIN_DIR);
+#endif
         blo_registry_set_default(reg);
     }
     return reg;
@@ -23,7 +27,10 @@ blo_run *runner_new(const char *text, gboolean is_file, GError **error)
         blo_pipeline_free(p);
         return NULL;
     }
-    blo_run_options opts = { .seed = 1, .threads = 2 };
+#ifndef RUNNER_THREADS
+#define RUNNER_THREADS 2
+#endif
+    blo_run_options opts = { .seed = 1, .threads = RUNNER_THREADS };
     return blo_run_new(p, &opts, error);
 }
 

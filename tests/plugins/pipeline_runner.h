@@ -7,7 +7,8 @@
 #include "run/run_internal.h"
 
 /* Parses text (or the file when is_file), resolves, assembles and executes it
- * with seed 1 on 2 threads.  Returns the finished run (blo_run_free), or NULL
+ * with seed 1 on 2 threads (RUNNER_THREADS when defined; plugins of
+ * RUNNER_EXTRA_PLUGIN_DIR too when defined).  Returns the finished run (blo_run_free), or NULL
  * with error set when any stage fails. */
 blo_run *runner_run(const char *text, gboolean is_file, GError **error);
 /* runner_run in two stages: assembled, then executed (freed on failure). */

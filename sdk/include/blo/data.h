@@ -143,7 +143,9 @@ void  blo_data_permutation(int64_t *order, int64_t n_all, blo_rng *rng);
 typedef struct blo_augment {
     int64_t crop_h, crop_w;          /* random crop to this size (0: no crop) */
     /* With probability crop_foreground_p the crop is redrawn (up to 50 times)
-     * until it holds a value > 0 of foreground_field (a mask or label map). */
+     * until it holds a value > 0 of foreground_field (a mask or label map),
+     * then placed around a foreground pixel drawn uniformly, so it holds
+     * foreground whenever the item has any. */
     double crop_foreground_p;
     const char *foreground_field;
     gboolean hflip, vflip, transpose; /* each with probability 1/2 per item */
@@ -201,7 +203,9 @@ void         blo_batches_free(blo_batches *b);
 void         blo_batches_set_shuffle(blo_batches *b, gboolean shuffle);
 /* Data-parallel shard: of each epoch's order, this batches object yields the
  * items at positions p with p % world == rank (world >= 1).  Call before the
- * first batch. */
+ * first batch.  With world > 1 the epoch orders derive from the rng as the
+ * first blo_batches_next() finds it (ranks pass equal streams then), not
+ * from its later state, so ranks agree however much else they draw. */
 gboolean     blo_batches_set_shard(blo_batches *b, int rank, int world, GError **error);
 /* The next minibatch; a new epoch starts with a fresh shuffle drawn from rng
  * (which also draws the augmentation).  Its buffers belong to b and are
