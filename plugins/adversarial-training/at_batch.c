@@ -2,7 +2,6 @@
  * loss and the per-epoch robust evaluation (every perturbation call of the
  * plugin is here). */
 #include "at_solver.h"
-#include "../attacks/robust_eval.h"
 
 #include <string.h>
 
@@ -25,23 +24,35 @@ static gboolean clean_logits(at_solver *s, const blo_batch *b, const float *w, G
     return TRUE;
 }
 
-/* The batch's adversarial inputs against w: the input field's data points
- * at them, its clean member keeps the gathered ones. */
+/* Perturbation buffers of n floats (the batch size varies: the last one is smaller). */
+static void ensure_adv(at_solver *s, int64_t n)
+{
+    if (n <= s->adv_cap)
+        return;
+    s->adv = g_renew(float, s->adv, n);
+    s->attack_grad = g_renew(float, s->attack_grad, n);
+    s->adv_cap = n;
+}
+
+/* The batch's adversarial inputs against w: the perturbed fields' data
+ * points at them, their clean member keeps the gathered ones. */
 static gboolean at_prepare(void *user, blo_trainer *t, blo_batch *b, const float *w, GError **error)
 {
     at_solver *s = user;
-    blo_learner_attack_target_set_y(s->target, w);
+    blo_attack_target_set_y(s->target, w);
     if (s->method == AT_TRADES) {
         if (!clean_logits(s, b, w, error))
             return FALSE;
-        blo_learner_attack_target_set_kl(s->target, s->clean_logits);
+        blo_attack_target_set_kl(s->target, s->clean_logits);
     }
-    blo_batch_field *x = blo_batch_find(b, s->input);
-    const int32_t *labels = blo_batch_find(b, "label")->data;
-    perturb_batch pb = perturb_batch_make(s->target, x->clean, x->ndim, x->shape, labels);
-    if (!perturb_pgd(&pb, &s->attack, s->adv, s->attack_grad, blo_ctx_rng(s->ctx), error))
+    blo_perturb_batch pb;
+    if (!blo_perturb_batch_make(&pb, s->target, b, &s->attack, error))
         return FALSE;
-    x->data = s->adv;
+    ensure_adv(s, pb.numel);
+    if (!blo_perturb_pgd(&pb, &s->attack, s->adv, s->attack_grad, blo_ctx_rng(s->ctx), error))
+        return FALSE;
+    for (int f = 0; f < pb.n_fields; f++)
+        blo_batch_find(b, blo_attack_target_field(s->target, f))->data = s->adv + pb.offset[f];
     return TRUE;
 }
 
@@ -66,13 +77,19 @@ static blo_tensor *trades_loss(void *user, blo_trainer *t, const blo_batch *b, b
 static gboolean at_evaluate(void *user, blo_trainer *t, const float *w, GError **error)
 {
     at_solver *s = user;
-    double clean, robust;
-    if (!robust_eval(s->learner, w, s->n_y, s->eval, s->eval_items, 500, robust_craft_pgd, &s->eval_attack,
-                     blo_ctx_rng(s->ctx), &clean, &robust, error))
-        return FALSE;
-    blo_ctx_trace(s->ctx, "clean_accuracy", clean);
-    blo_ctx_trace(s->ctx, "robust_accuracy", robust);
-    return TRUE;
+    blo_attack_target_set_y(s->eval_target, w);
+    blo_scorer *clean = blo_scorer_new(BLO_SCORE_ACCURACY, s->eval, "label", error);
+    blo_scorer *robust = clean ? blo_scorer_new(BLO_SCORE_ACCURACY, s->eval, "label", error) : NULL;
+    gboolean ok = robust && blo_robust_eval(s->learner, s->eval_target, w, s->n_y, s->eval, s->eval_items, 500,
+                                            blo_craft_pgd, &s->eval_attack, blo_ctx_rng(s->ctx), NULL, clean,
+                                            robust, error);
+    if (ok) {
+        blo_ctx_trace(s->ctx, "clean_accuracy", blo_scorer_value(clean));
+        blo_ctx_trace(s->ctx, "robust_accuracy", blo_scorer_value(robust));
+    }
+    blo_scorer_free(clean);
+    blo_scorer_free(robust);
+    return ok;
 }
 
 void at_hooks(at_solver *s, blo_trainer_hooks *h)

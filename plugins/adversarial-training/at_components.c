@@ -11,9 +11,9 @@
 
 static const blo_param_spec fgsm_at_params[] = {
     BLO_TRAIN_PARAMS(10, "sgd", 0.01),
-    PERTURB_NORM_PARAM,
-    PERTURB_EPS_PARAM(0.1),
-    PERTURB_STEP_PARAMS(1.25),
+    BLO_PERTURB_NORM_PARAM,
+    BLO_PERTURB_EPS_PARAM("0.1"),
+    BLO_PERTURB_STEP_PARAMS(1.25),
     BLO_PARAM_BOOL("random_start", TRUE, "start the FGSM step from a random point of the ball (fast AT)"),
     AT_EVAL_PARAMS,
     BLO_PARAM_END
@@ -21,10 +21,10 @@ static const blo_param_spec fgsm_at_params[] = {
 
 static const blo_param_spec pgd_at_params[] = {
     BLO_TRAIN_PARAMS(10, "sgd", 0.01),
-    PERTURB_NORM_PARAM,
-    PERTURB_EPS_PARAM(0.1),
+    BLO_PERTURB_NORM_PARAM,
+    BLO_PERTURB_EPS_PARAM("0.1"),
     BLO_PARAM_INT("steps", 7, 1, 100000, "PGD steps of the training attack"),
-    PERTURB_STEP_PARAMS(2.5 / 7),
+    BLO_PERTURB_STEP_PARAMS(2.5 / 7),
     BLO_PARAM_BOOL("random_start", TRUE, "start PGD from a random point of the ball"),
     AT_EVAL_PARAMS,
     BLO_PARAM_END
@@ -32,19 +32,19 @@ static const blo_param_spec pgd_at_params[] = {
 
 static const blo_param_spec trades_params[] = {
     BLO_TRAIN_PARAMS(10, "sgd", 0.01),
-    PERTURB_NORM_PARAM,
-    PERTURB_EPS_PARAM(0.1),
+    BLO_PERTURB_NORM_PARAM,
+    BLO_PERTURB_EPS_PARAM("0.1"),
     BLO_PARAM_INT("steps", 7, 1, 100000, "steps of the KL maximisation"),
-    PERTURB_STEP_PARAMS(2.5 / 7),
+    BLO_PERTURB_STEP_PARAMS(2.5 / 7),
     BLO_PARAM_BOOL("random_start", TRUE, "start from a random point of the ball (the KL gradient is 0 at x)"),
     BLO_PARAM_DOUBLE("beta", 6.0, 0.0, 1e6, "weight of KL(f(x) || f(x_adv)) against CE(f(x), y)"),
     AT_EVAL_PARAMS,
     BLO_PARAM_END
 };
 
-static void *fgsm_at_create(const blo_params *p, blo_ctx *ctx, GError **e) { return at_create(p, AT_FGSM); }
-static void *pgd_at_create(const blo_params *p, blo_ctx *ctx, GError **e) { return at_create(p, AT_PGD); }
-static void *trades_create(const blo_params *p, blo_ctx *ctx, GError **e) { return at_create(p, AT_TRADES); }
+static void *fgsm_at_create(const blo_params *p, blo_ctx *ctx, GError **e) { return at_create(p, AT_FGSM, e); }
+static void *pgd_at_create(const blo_params *p, blo_ctx *ctx, GError **e) { return at_create(p, AT_PGD, e); }
+static void *trades_create(const blo_params *p, blo_ctx *ctx, GError **e) { return at_create(p, AT_TRADES, e); }
 
 static const blo_solver_vtable fgsm_at_vtable = AT_SOLVER_VTABLE(fgsm_at_create);
 static const blo_solver_vtable pgd_at_vtable = AT_SOLVER_VTABLE(pgd_at_create);

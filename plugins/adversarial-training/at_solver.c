@@ -1,20 +1,27 @@
 /* The adversarial-training solvers: one step() = one minibatch of the trainer. */
 #include "at_solver.h"
 
-void *at_create(const blo_params *params, at_method method)
+#include <string.h>
+
+void *at_create(const blo_params *params, at_method method, GError **error)
 {
     at_solver *s = g_new0(at_solver, 1);
     s->method = method;
     s->params = params;
     int64_t steps = method == AT_FGSM ? 1 : blo_params_get_int(params, "steps");
-    pgd_config_from_params(params, &s->attack, steps, blo_params_get_bool(params, "random_start"));
+    if (!blo_pgd_config_from_params(params, &s->attack, steps, blo_params_get_bool(params, "random_start"),
+                                    error)) {
+        g_free(s);
+        return NULL;
+    }
     s->beta = method == AT_TRADES ? blo_params_get_double(params, "beta") : 0.0;
     s->eval_split = g_strdup(blo_params_get_string(params, "eval_split"));
     s->eval_items = blo_params_get_int(params, "eval_items");
-    s->eval_attack = (pgd_config){ .norm = s->attack.norm, .eps = s->attack.eps,
-                                   .steps = blo_params_get_int(params, "eval_steps"),
-                                   .step = s->attack.eps * blo_params_get_double(params, "eval_step_rel"),
-                                   .random_start = TRUE };
+    /* The same budgets as training; the step is relative even when step= is given. */
+    s->eval_attack = (blo_pgd_config){ .norm = s->attack.norm, .n_eps = s->attack.n_eps,
+                                       .step_rel = blo_params_get_double(params, "eval_step_rel"),
+                                       .steps = blo_params_get_int(params, "eval_steps"), .random_start = TRUE };
+    memcpy(s->eval_attack.eps, s->attack.eps, sizeof s->attack.eps);
     return s;
 }
 
@@ -35,18 +42,17 @@ gboolean at_init(void *self, blo_run *run, GError **error)
     if (!(s->trainer = blo_trainer_new(run, s->params, &hooks, error)))
         return FALSE;
     s->input = ls->inputs[0];
-    const blo_split *train = blo_trainer_split(s->trainer);
-    const blo_field *xf = blo_split_field(train, s->input, BLO_DTYPE_F32, error);
-    if (!xf)
-        return FALSE;
     s->ctx = blo_run_ctx(run);
     s->n_y = blo_run_dim_y(run);
     s->graph = blo_graph_new();
-    s->target = blo_learner_attack_target_new(s->learner, blo_run_y(run), s->n_y, xf->lo, xf->hi);
+    s->target = blo_attack_target_new(s->learner, blo_run_y(run), s->n_y, NULL, NULL, NULL,
+                                      blo_trainer_split(s->trainer), error);
+    if (!s->target)
+        return FALSE;
+    if (s->eval && !(s->eval_target = blo_attack_target_new(s->learner, blo_run_y(run), s->n_y, NULL, NULL, NULL,
+                                                            s->eval, error)))
+        return FALSE;
     int64_t max_batch = blo_trainer_max_batch(s->trainer);
-    int64_t batch_floats = max_batch * blo_field_item_numel(xf);
-    s->adv = g_new(float, batch_floats);
-    s->attack_grad = g_new(float, batch_floats);
     /* Logits of a batch: n_classes per item (TRADES' clean reference). */
     s->clean_logits_cap = max_batch * MAX(ls->n_out, 1);
     s->clean_logits = g_new(float, s->clean_logits_cap);
@@ -86,7 +92,8 @@ void at_destroy(void *self)
     blo_trainer_free(s->trainer);
     if (s->graph)
         blo_graph_free(s->graph);
-    blo_learner_attack_target_free(s->target);
+    blo_attack_target_free(s->target);
+    blo_attack_target_free(s->eval_target);
     g_free(s->adv);
     g_free(s->attack_grad);
     g_free(s->clean_logits);

@@ -6,18 +6,18 @@
 #ifndef BLO_AT_SOLVER_H
 #define BLO_AT_SOLVER_H
 
-#include "../attacks/perturb.h"
+#include <blo/blo.h>
 
 typedef enum { AT_FGSM, AT_PGD, AT_TRADES } at_method;
 
 typedef struct at_solver {
     at_method method;
     const blo_params *params;   /* read by init(); lives until destroy() */
-    pgd_config attack;          /* the training attack */
+    blo_pgd_config attack;      /* the training attack */
     double beta;                /* TRADES weight of the KL term */
     char *eval_split;           /* per-epoch clean/robust evaluation ("" = none) */
     int64_t eval_items;
-    pgd_config eval_attack;
+    blo_pgd_config eval_attack; /* the per-epoch PGD (its step: eval_step_rel * eps) */
     /* Bound by init(): */
     blo_trainer *trainer;
     blo_ctx *ctx;
@@ -26,9 +26,10 @@ typedef struct at_solver {
     const blo_split *eval;
     const char *input;          /* the learner's input field (perturbed) */
     blo_graph *graph;           /* TRADES' clean reference logits */
-    blo_attack_target *target;
+    blo_attack_target *target;       /* training attack: ranges of the training split */
+    blo_attack_target *eval_target;  /* evaluation: ranges of eval_split, never KL */
     float *adv, *attack_grad, *clean_logits;
-    int64_t clean_logits_cap;
+    int64_t adv_cap, clean_logits_cap;
 } at_solver;
 
 extern const blo_component at_fgsm_component;
@@ -36,7 +37,7 @@ extern const blo_component at_pgd_component;
 extern const blo_component at_trades_component;
 
 /* Shared vtable entries (at_solver.c). */
-void            *at_create(const blo_params *params, at_method method);
+void            *at_create(const blo_params *params, at_method method, GError **error);
 gboolean         at_init(void *self, blo_run *run, GError **error);
 blo_step_status  at_step(void *self, blo_run *run, GError **error);
 int64_t          at_planned(void *self);

@@ -66,7 +66,7 @@ def forward(p, x):
 
 
 def pgd(params, x, y, counts):
-    """plugins/attacks/perturb.c perturb_pgd, L-inf: random start, signed steps, project, clamp."""
+    """framework/train/perturb.c blo_perturb_pgd, L-inf: random start, signed steps, project, clamp."""
     step = STEP_REL * EPS
     lo, hi = x - EPS, x + EPS
     adv = (x + torch.empty_like(x).uniform_(-EPS, EPS)).clamp_(0, 1)
