@@ -66,16 +66,7 @@ const blo_component at_trades_component = {
     .params = trades_params, .vtable = &trades_vtable,
 };
 
-static const blo_component *const at_components[] = {
-    &at_fgsm_component, &at_pgd_component, &at_trades_component, NULL
-};
-
-BLO_PLUGIN_EXPORT const blo_plugin_entry blo_plugin_entry_v1 = {
-    BLO_PLUGIN_ENTRY_HEADER,
-    .name = "adversarial-training",
-    .version = "1.0.0",
-    .license = "MIT",
-    .paper = "Wong et al. 2020 (fast AT); Madry et al. 2018 (PGD-AT); Zhang et al. 2019 (TRADES)",
-    .description = "Adversarial training solvers on the SDK trainer (wrapped by solver:last)",
-    .components = at_components,
-};
+BLO_PLUGIN_DEFINE("adversarial-training", "1.0.0", "MIT",
+                  "Wong et al. 2020 (fast AT); Madry et al. 2018 (PGD-AT); Zhang et al. 2019 (TRADES)",
+                  "Adversarial training solvers on the SDK trainer (wrapped by solver:last)",
+                  &at_fgsm_component, &at_pgd_component, &at_trades_component);

@@ -39,11 +39,7 @@ static const blo_component none_component = {
     .params = NULL, .vtable = &none_vtable,
 };
 
-static const blo_component *const basic_components[] = { &none_component, NULL };
-
-BLO_PLUGIN_EXPORT const blo_plugin_entry blo_plugin_entry_v1 = {
-    BLO_PLUGIN_ENTRY_HEADER,
-    .name = "basic", .version = "0.1.0", .license = "MIT", .paper = "",
-    .description = "framework-level components no method owns: solver:none",
-    .components = basic_components,
-};
+BLO_PLUGIN_DEFINE("basic", "0.1.0", "MIT",
+                  "",
+                  "framework-level components no method owns: solver:none",
+                  &none_component);

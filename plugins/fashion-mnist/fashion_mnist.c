@@ -93,14 +93,7 @@ static const blo_component fmnist_component = {
     .vtable = &fmnist_vtable,
 };
 
-static const blo_component *const fmnist_components[] = { &fmnist_component, NULL };
-
-BLO_PLUGIN_EXPORT const blo_plugin_entry blo_plugin_entry_v1 = {
-    BLO_PLUGIN_ENTRY_HEADER,
-    .name = "fashion-mnist",
-    .version = "1.0.0",
-    .license = "MIT",
-    .paper = "Xiao, Rasul, Vollgraf 2017, arXiv 1708.07747",
-    .description = "Fashion-MNIST dataset reader with the data hyper-cleaning splits",
-    .components = fmnist_components,
-};
+BLO_PLUGIN_DEFINE("fashion-mnist", "1.0.0", "MIT",
+                  "Xiao, Rasul, Vollgraf 2017, arXiv 1708.07747",
+                  "Fashion-MNIST dataset reader with the data hyper-cleaning splits",
+                  &fmnist_component);

@@ -161,14 +161,7 @@ static const blo_component hyperclean_component = {
     .vtable = &hyperclean_vtable,
 };
 
-static const blo_component *const hyperclean_components[] = { &hyperclean_component, NULL };
-
-BLO_PLUGIN_EXPORT const blo_plugin_entry blo_plugin_entry_v1 = {
-    BLO_PLUGIN_ENTRY_HEADER,
-    .name = "hyperclean",
-    .version = "1.0.0",
-    .license = "MIT",
-    .paper = "Franceschi et al., ICML 2017 (data hyper-cleaning protocol); Liu et al., ICML 2024",
-    .description = "Data hyper-cleaning objective on a labelled dataset and a learner",
-    .components = hyperclean_components,
-};
+BLO_PLUGIN_DEFINE("hyperclean", "1.0.0", "MIT",
+                  "Franceschi et al., ICML 2017 (data hyper-cleaning protocol); Liu et al., ICML 2024",
+                  "Data hyper-cleaning objective on a labelled dataset and a learner",
+                  &hyperclean_component);

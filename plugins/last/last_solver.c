@@ -238,14 +238,7 @@ static const blo_component last_component = {
     .params = last_params, .vtable = &last_vtable,
 };
 
-static const blo_component *const last_components[] = { &last_component, NULL };
-
-BLO_PLUGIN_EXPORT const blo_plugin_entry blo_plugin_entry_v1 = {
-    BLO_PLUGIN_ENTRY_HEADER,
-    .name = "last",
-    .version = "0.1.0",
-    .license = "MIT",
-    .paper = "Learn from the Past: a proxy-guided adversarial defense (arXiv 2310.12713); reconstruction",
-    .description = "solver:last wrapping fgsm-at, pgd-at or trades (the paper's code was never released)",
-    .components = last_components,
-};
+BLO_PLUGIN_DEFINE("last", "0.1.0", "MIT",
+                  "Learn from the Past: a proxy-guided adversarial defense (arXiv 2310.12713); reconstruction",
+                  "solver:last wrapping fgsm-at, pgd-at or trades (the paper's code was never released)",
+                  &last_component);

@@ -76,16 +76,7 @@ static const blo_component cnn_component = {
     .params = cnn_params, .vtable = &cnn_vtable,
 };
 
-static const blo_component *const learner_components[] = {
-    &linear_component, &mlp_component, &cnn_component, NULL
-};
-
-BLO_PLUGIN_EXPORT const blo_plugin_entry blo_plugin_entry_v1 = {
-    BLO_PLUGIN_ENTRY_HEADER,
-    .name = "learners",
-    .version = "1.0.0",
-    .license = "MIT",
-    .paper = "",
-    .description = "Standard classifiers as lower-level learners: linear, MLP, small CNN",
-    .components = learner_components,
-};
+BLO_PLUGIN_DEFINE("learners", "1.0.0", "MIT",
+                  "",
+                  "Standard classifiers as lower-level learners: linear, MLP, small CNN",
+                  &linear_component, &mlp_component, &cnn_component);
