@@ -19,7 +19,7 @@
 #define BLO_FRAMEWORK_PIPELINE_H
 
 #include <blo/blo.h>
-#include "../loader/registry.h"
+#include "registry.h"
 
 G_BEGIN_DECLS
 

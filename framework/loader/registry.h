@@ -1,27 +1,11 @@
-/* framework (private): plugin discovery and the component registry. */
-#ifndef BLO_FRAMEWORK_REGISTRY_H
-#define BLO_FRAMEWORK_REGISTRY_H
+/* framework (private): plugin discovery, loading .so files into the registry
+ * (core/registry.h). */
+#ifndef BLO_FRAMEWORK_LOADER_REGISTRY_H
+#define BLO_FRAMEWORK_LOADER_REGISTRY_H
 
-#include <blo/blo.h>
+#include "core/registry.h"
 
 G_BEGIN_DECLS
-
-typedef struct blo_registry blo_registry;
-
-/* One registered component and where it came from. */
-typedef struct blo_registered {
-    const blo_component *component;
-    const blo_plugin_entry *plugin;
-    char *path;                      /* the .so it was loaded from */
-} blo_registered;
-
-/* Receives one message per plugin that could not be loaded ("PATH: reason").
- * The default (NULL) prints "blo: skipping plugin PATH: reason" to stderr. */
-typedef void (*blo_plugin_problem_fn)(const char *path, const GError *reason, void *user);
-
-blo_registry *blo_registry_new(void);
-void          blo_registry_free(blo_registry *r);  /* modules stay resident (never dlclose) */
-void          blo_registry_set_problem_handler(blo_registry *r, blo_plugin_problem_fn fn, void *user);
 
 /* Load one .so.  FALSE with error on any problem (the registry is unchanged
  * for that plugin: a duplicate component name rejects the whole plugin). */
@@ -36,21 +20,6 @@ int           blo_registry_load_dir(blo_registry *r, const char *dir);
  * ~/.local/share/blo-2/plugins.  An extra dir that is missing or not a folder
  * is a warning on stderr.  Returns the number of plugins loaded. */
 int           blo_registry_load_default(blo_registry *r, const char *const *extra_dirs);
-
-/* Lookup by kind and name; NULL if absent. */
-const blo_registered *blo_registry_find(const blo_registry *r, blo_kind kind, const char *name);
-/* Lookup "kind:name" or a bare name unique across kinds; NULL with an error
- * listing the candidates (unknown name, or ambiguous bare name). */
-const blo_registered *blo_registry_lookup(const blo_registry *r, const char *spec, GError **error);
-/* All entries sorted by kind then name (array of const blo_registered *; do not free elements). */
-GPtrArray    *blo_registry_list(const blo_registry *r);
-/* Comma-separated names of one kind, for "valid names are: ..." messages. */
-char         *blo_registry_names(const blo_registry *r, blo_kind kind);
-
-/* The process-wide registry the public blo_object_* helpers resolve against
- * (set by blo-host and by tests). */
-void          blo_registry_set_default(blo_registry *r);
-blo_registry *blo_registry_get_default(void);
 
 G_END_DECLS
 

@@ -6,6 +6,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 #include "core/pipeline.h"
+#include "loader/registry.h"
 
 /* A registry with fx-good and fx-other loaded, freed with blo_registry_free. */
 static inline blo_registry *fixture_registry(void)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "core/pipeline.h"
+#include "loader/registry.h"
 
 static blo_registry *registry(void)
 {

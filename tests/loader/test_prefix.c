@@ -2,6 +2,7 @@
  * even when the component already named itself. */
 #include <criterion/criterion.h>
 #include "core/object.h"
+#include "loader/registry.h"
 
 static const blo_component solver = { .struct_size = sizeof(blo_component), .kind = BLO_KIND_SOLVER,
                                       .name = "pgd-at" };

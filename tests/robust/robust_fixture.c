@@ -1,5 +1,5 @@
 #include "robust_fixture.h"
-#include "loader/registry_private.h"
+#include "core/registry_private.h"
 
 #include <criterion/criterion.h>
 #include <math.h>

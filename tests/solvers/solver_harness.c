@@ -2,6 +2,7 @@
 #include "solver_harness.h"
 
 #include <string.h>
+#include "loader/registry.h"
 
 const blo_registry *harness_registry(void)
 {
