@@ -308,22 +308,6 @@ gboolean blo_batches_gather(blo_batches *b, const int64_t *items, int64_t n, blo
     return TRUE;
 }
 
-gboolean blo_batches_range(blo_batches *b, int64_t start, int64_t count, blo_batch *out, GError **error)
-{
-    if (start < 0 || count < 1 || start + count > blo_split_len(b->split)) {
-        g_set_error(error, BLO_ERROR, BLO_ERROR_INVALID_ARG, "items %" G_GINT64_FORMAT "..%" G_GINT64_FORMAT
-                    " are not in split '%s' (%" G_GINT64_FORMAT " items)", start, start + count,
-                    blo_split_name(b->split), blo_split_len(b->split));
-        return FALSE;
-    }
-    int64_t *items = g_new(int64_t, count);
-    for (int64_t i = 0; i < count; i++)
-        items[i] = start + i;
-    gboolean ok = blo_batches_gather(b, items, count, out, error);
-    g_free(items);
-    return ok;
-}
-
 int64_t blo_batches_per_epoch(const blo_batches *b) { return b->per_epoch; }
 int64_t blo_batches_epoch(const blo_batches *b) { return b->epoch; }
 int64_t blo_batches_max_items(const blo_batches *b) { return b->max_items; }
@@ -393,12 +377,6 @@ blo_batch_field *blo_batch_field_get(const blo_batch *b, const char *name, blo_d
                 blo_dtype_name(dtype), name, names->len ? names->str : "(none)");
     g_string_free(names, TRUE);
     return NULL;
-}
-
-void blo_batch_restore_clean(blo_batch *b)
-{
-    for (int i = 0; i < b->n_fields; i++)
-        b->fields[i].data = (void *)b->fields[i].clean;
 }
 
 blo_tensor *blo_batch_leaf(blo_graph *g, const blo_batch_field *f, gboolean requires_grad)

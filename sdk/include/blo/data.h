@@ -188,8 +188,6 @@ gboolean blo_split_view(const blo_split *s, const char *const *names, int64_t st
 blo_batch_field *blo_batch_find(const blo_batch *b, const char *name);
 /* Checked: present and of dtype, else NULL with an error naming the field and the batch's fields. */
 blo_batch_field *blo_batch_field_get(const blo_batch *b, const char *name, blo_dtype dtype, GError **error);
-/* Points every field's data back at its clean values. */
-void             blo_batch_restore_clean(blo_batch *b);
 
 typedef struct blo_batches blo_batches;
 
@@ -211,9 +209,6 @@ gboolean     blo_batches_set_shard(blo_batches *b, int rank, int world, GError *
  * (which also draws the augmentation).  Its buffers belong to b and are
  * overwritten by the next call. */
 gboolean     blo_batches_next(blo_batches *b, blo_rng *rng, blo_batch *out, GError **error);
-/* The batch of items [start, start + count) in split order (evaluation),
- * without augmentation; does not move the position. */
-gboolean     blo_batches_range(blo_batches *b, int64_t start, int64_t count, blo_batch *out, GError **error);
 /* The batch of the given items (at most blo_batches_max_items), in that
  * order, without augmentation; does not move the position. */
 gboolean     blo_batches_gather(blo_batches *b, const int64_t *items, int64_t n, blo_batch *out, GError **error);
