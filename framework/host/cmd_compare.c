@@ -245,18 +245,18 @@ static blo_run_status run_one(blo_compare_row *row, blo_pipeline *p, const blo_r
 static int run_all(compare_job *job, const blo_run_options *opts, const char *dir)
 {
     int code = BLO_EXIT_OK;
-    blo_ctx_install_sigint_handler();
+    blo_ctx_install_stop_handlers();
     for (guint i = 0; i < job->pipelines->len; i++) {
         blo_pipeline *p = g_steal_pointer(&job->pipelines->pdata[i]);
         blo_run_status st = run_one(job->report.rows->pdata[i], p, opts, dir, job->report.plot_metric);
         if (st == BLO_RUN_FAILED)
             code = BLO_EXIT_FAILED;
         if (st == BLO_RUN_INTERRUPTED) {
-            code = 130;
+            code = blo_ctx_stop_exit_code();
             break;
         }
     }
-    blo_ctx_restore_sigint_handler();
+    blo_ctx_restore_stop_handlers();
     GError *error = NULL;
     if (!blo_compare_write(&job->report, dir, &error)) {
         blo_host_error("compare: %s", error->message);

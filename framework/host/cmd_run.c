@@ -71,8 +71,8 @@ static int parse_args(int argc, char **argv, run_args *a)
         a->seed = (gint64)num;
     }
     if ((v = blo_host_args_get(&a->host, "--threads"))) {
-        if (!parse_number(v, 0, 4096, &num) || num != (double)(int)num)
-            return usage("--threads expects an integer 0..4096 (0: all CPUs), got '%s'", v);
+        if (!parse_number(v, 0, BLO_RUN_MAX_THREADS, &num) || num != (double)(int)num)
+            return usage("--threads expects an integer 0.." G_STRINGIFY(BLO_RUN_MAX_THREADS) " (0: all CPUs), got '%s'", v);
         a->threads = (int)num;
     }
     if ((v = blo_host_args_get(&a->host, "--checkpoint-every"))) {
@@ -159,9 +159,10 @@ static int run_in_dir(blo_registry *r, run_args *a, blo_pipeline *p)
         g_error_free(error);
         return code;
     }
-    blo_ctx_install_sigint_handler();
+    blo_ctx_install_stop_handlers();
     blo_run_status status = blo_run_execute(run, &error);
-    blo_ctx_restore_sigint_handler();
+    int stop_code = blo_ctx_stop_exit_code();
+    blo_ctx_restore_stop_handlers();
     print_metrics(blo_run_metrics(run));
     int code = 0;
     if (status == BLO_RUN_FAILED) {
@@ -170,7 +171,7 @@ static int run_in_dir(blo_registry *r, run_args *a, blo_pipeline *p)
         code = 1;
     } else if (status == BLO_RUN_INTERRUPTED) {
         blo_host_error("run: interrupted; continue with: blo-host run --resume %s", a->out);
-        code = 130;
+        code = stop_code;
     } else if (blo_run_n_warnings(run) > 0) {
         /* completed, but a number is NaN / Inf (warned above): not a plain success */
         code = BLO_EXIT_WARNINGS;

@@ -41,11 +41,18 @@ static void fsync_parent_dir(const char *path)
     g_free(dir);
 }
 
+/* PATH.tmp.PID.N: two writers (processes or threads) never share a temporary. */
+static char *temp_name(const char *path)
+{
+    static gint counter;
+    return g_strdup_printf("%s.tmp.%ld.%d", path, (long)getpid(), g_atomic_int_add(&counter, 1));
+}
+
 gboolean blo_write_file_atomic(const char *path, const void *data, size_t len, GError **error)
 {
-    char *tmp = g_strconcat(path, ".tmp", NULL);
+    char *tmp = temp_name(path);
     int err = 0;
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0) {
         fail_errno(path, "create", errno, error);
         g_free(tmp);

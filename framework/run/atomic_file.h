@@ -6,7 +6,7 @@
 
 G_BEGIN_DECLS
 
-/* Write `len` bytes to PATH.tmp, fsync, and rename over PATH (then fsync the
+/* Write `len` bytes to PATH.tmp.PID.N (unique per process and call), fsync, and rename over PATH (then fsync the
  * directory), so PATH is either the old or the complete new content.  A
  * short write (ENOSPC, EIO, ...) fails with BLO_ERROR_IO naming PATH and the
  * reason, and removes the temporary file. */

@@ -7,10 +7,14 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Set from the SIGINT handler; read by every context. */
-static volatile sig_atomic_t sigint_requested;
-static struct sigaction previous_sigint;
-static gboolean sigint_installed;
+/* The signal that asked for a stop (0: none); set by the handler, read by
+ * every context. */
+static volatile sig_atomic_t stop_signal;
+/* SIGINT (Ctrl-C), SIGTERM (schedulers, kill), SIGHUP (closed terminal). */
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define N_STOP_SIGNALS G_N_ELEMENTS(stop_signals)
+static struct sigaction previous_action[N_STOP_SIGNALS];
+static gboolean stop_installed;
 
 typedef struct trace_row {
     int64_t step;
@@ -75,7 +79,7 @@ const char *blo_ctx_out_dir(const blo_ctx *ctx) { return ctx->out_dir; }
 
 gboolean blo_ctx_cancelled(const blo_ctx *ctx)
 {
-    return g_atomic_int_get(&ctx->cancelled) || sigint_requested;
+    return g_atomic_int_get(&ctx->cancelled) || stop_signal != 0;
 }
 
 void blo_ctx_request_cancel(blo_ctx *ctx)
@@ -111,33 +115,45 @@ void blo_ctx_log(blo_ctx *ctx, const char *fmt, ...)
     g_free(msg);
 }
 
-/* ---- SIGINT -------------------------------------------------------------- */
+/* ---- SIGINT, SIGTERM, SIGHUP ------------------------------------------------ */
 
-static void on_sigint(int sig)
+static void on_stop_signal(int sig)
 {
-    (void)sig;
-    sigint_requested = 1;
+    if (!stop_signal)
+        stop_signal = sig;
 }
 
-void blo_ctx_install_sigint_handler(void)
+void blo_ctx_install_stop_handlers(void)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
+    sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND;   /* a second Ctrl-C terminates as usual */
-    sigint_requested = 0;
-    if (sigaction(SIGINT, &sa, sigint_installed ? NULL : &previous_sigint) == 0)
-        sigint_installed = TRUE;
+    sa.sa_flags = SA_RESETHAND;   /* a second signal terminates as usual */
+    stop_signal = 0;
+    for (guint i = 0; i < N_STOP_SIGNALS; i++)
+        sigaction(stop_signals[i], &sa, stop_installed ? NULL : &previous_action[i]);
+    stop_installed = TRUE;
 }
 
-void blo_ctx_restore_sigint_handler(void)
+void blo_ctx_restore_stop_handlers(void)
 {
-    if (!sigint_installed)
+    if (!stop_installed)
         return;
-    sigaction(SIGINT, &previous_sigint, NULL);
-    sigint_installed = FALSE;
-    sigint_requested = 0;
+    for (guint i = 0; i < N_STOP_SIGNALS; i++)
+        sigaction(stop_signals[i], &previous_action[i], NULL);
+    stop_installed = FALSE;
+    stop_signal = 0;
+}
+
+int blo_ctx_stop_signal(void)
+{
+    return stop_signal;
+}
+
+int blo_ctx_stop_exit_code(void)
+{
+    return 128 + (stop_signal ? stop_signal : SIGINT);   /* a programmatic cancel counts as Ctrl-C */
 }
 
 /* ---- trace ---------------------------------------------------------------- */

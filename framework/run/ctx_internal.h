@@ -7,6 +7,9 @@
 
 G_BEGIN_DECLS
 
+/* The most threads a run (or a checkpoint) may ask for (--threads's bound too). */
+#define BLO_RUN_MAX_THREADS 4096
+
 /* A context seeded with `seed`; threads <= 0 means all online CPUs;
  * out_dir may be NULL. */
 blo_ctx *blo_ctx_new(uint64_t seed, int threads, const char *out_dir);
@@ -18,12 +21,19 @@ void     blo_ctx_set_label(blo_ctx *ctx, const char *label);
 /* Ask the run to stop after the current step (what Ctrl-C does). */
 void     blo_ctx_request_cancel(blo_ctx *ctx);
 
-/* Route SIGINT to the cancellation flag of every context.  The handler only
- * sets a sig_atomic_t and resets itself (SA_RESETHAND), so a second Ctrl-C
- * kills the process the usual way.  Also clears a pending request. */
-void     blo_ctx_install_sigint_handler(void);
-/* Put back the disposition that was in place before the install. */
-void     blo_ctx_restore_sigint_handler(void);
+/* Route SIGINT, SIGTERM and SIGHUP to the cancellation flag of every
+ * context, so each ends a run the same way (finish the step, write results
+ * and a checkpoint).  The handler only records the signal and resets itself
+ * (SA_RESETHAND), so a second one kills the process the usual way.  Also
+ * clears a pending request. */
+void     blo_ctx_install_stop_handlers(void);
+/* Put back the dispositions that were in place before the install. */
+void     blo_ctx_restore_stop_handlers(void);
+/* The first of those signals received since the install (0: none); exit
+ * codes are 128 + it (130, 143, 129). */
+int      blo_ctx_stop_signal(void);
+/* 128 + that signal, or 130 (SIGINT's) for a stop without one. */
+int      blo_ctx_stop_exit_code(void);
 
 /* ---- trace: one row per step, columns in first-seen order ------------- */
 /* Start collecting the values blo_ctx_trace() records for step `step`. */

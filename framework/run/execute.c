@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <unistd.h>
 
 const char *blo_run_status_name(blo_run_status s)
@@ -41,18 +42,15 @@ static gboolean write_checkpoint(blo_run *run, GError **error)
     return ok;
 }
 
-/* A completed run leaves no checkpoint behind: --resume would have nothing to do. */
-static gboolean remove_checkpoint(blo_run *run, GError **error)
+/* A completed run whose files are all written leaves no checkpoint behind:
+ * --resume would have nothing to do.  One left over is harmless (a resume
+ * rewrites the same files), so failing to remove it is a warning. */
+static void remove_checkpoint(blo_run *run)
 {
-    if (!run->out_dir)
-        return TRUE;
     char *path = out_path(run, BLO_CHECKPOINT_FILE);
-    gboolean ok = unlink(path) == 0 || errno == ENOENT;
-    if (!ok)
-        g_set_error(error, BLO_ERROR, BLO_ERROR_IO, "cannot remove stale '%s': %s", path,
-                    g_strerror(errno));
+    if (unlink(path) != 0 && errno != ENOENT)
+        blo_ctx_log(run->ctx, "warning: cannot remove '%s': %s", path, g_strerror(errno));
     g_free(path);
-    return ok;
 }
 
 /* The namespace of a metric instance: its name= (unique in the pipeline,
@@ -176,6 +174,10 @@ static blo_run_status step_loop(blo_run *run, GError **step_error)
     blo_progress pr;
     blo_progress_init(&pr, run->opts.progress, run->iteration);
     blo_run_status status = BLO_RUN_COMPLETED;
+    if (run->finished) {   /* resumed only to write the outputs a full disk lost */
+        blo_progress_finish(&pr, run->ctx);
+        return status;
+    }
     if (!trace_start(run, step_error)) {
         blo_progress_finish(&pr, run->ctx);
         return BLO_RUN_FAILED;
@@ -241,13 +243,72 @@ static void write_curves(blo_run *run)
     }
 }
 
+/* Append one output's failure to *io (each file is tried, whatever failed before). */
+static void note_output(GError **io, GError *e)
+{
+    if (!e)
+        return;
+    if (!*io)
+        *io = e;
+    else {
+        g_prefix_error(io, "%s; ", e->message);
+        g_error_free(e);
+    }
+}
+
+/* The output files, most precious first: the final state (unless the step
+ * failed: then the last good checkpoint stays), the weights, the trace, the
+ * plot, and results.json last, so it can say what could not be written.
+ * Returns the first failure's error with the others appended. */
+static GError *write_outputs(blo_run *run, blo_run_status *status, gboolean state_good)
+{
+    GError *io = NULL, *e = NULL;
+    gboolean checkpointed = FALSE;
+    if (state_good) {
+        checkpointed = write_checkpoint(run, &e);
+        note_output(&io, e), e = NULL;
+    }
+    if (*status == BLO_RUN_COMPLETED && !blo_run_save_weights(run, &e))
+        note_output(&io, e), e = NULL;
+    if (!blo_run_write_trace(run, &e))
+        note_output(&io, e), e = NULL;
+    write_curves(run);
+    if (io) {
+        g_prefix_error(&io, "output incomplete: ");
+        char *msg = checkpointed
+            ? g_strdup_printf("%s; the final state is in %s: blo-host run --resume %s writes the rest",
+                              io->message, BLO_CHECKPOINT_FILE, run->out_dir)
+            : g_strdup(io->message);
+        g_free(run->message);
+        run->message = *status == BLO_RUN_FAILED && run->message
+            ? g_strdup_printf("%s; and then: %s", run->message, msg) : g_strdup(msg);
+        g_free(msg);
+        *status = BLO_RUN_FAILED;
+    }
+    if (!blo_run_write_results(run, *status, &e))
+        note_output(&io, e), e = NULL;
+    if (!io && *status == BLO_RUN_COMPLETED)
+        remove_checkpoint(run);
+    return io;
+}
+
+/* results.json's message of an interrupted run: who stopped it, and where. */
+static char *stop_message(const blo_run *run)
+{
+    int sig = blo_ctx_stop_signal();
+    const char *by = sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : sig == SIGHUP ? "SIGHUP" : NULL;
+    return by ? g_strdup_printf("stopped by %s after step %" G_GINT64_FORMAT, by, run->iteration)
+              : g_strdup_printf("cancelled after step %" G_GINT64_FORMAT, run->iteration);
+}
+
 blo_run_status blo_run_execute(blo_run *run, GError **error)
 {
     GError *failure = NULL;
     blo_run_status status = step_loop(run, &failure);
-
     /* A failed step leaves the variables suspect (NaN): report the counters
      * only, and keep the last good checkpoint rather than overwrite it. */
+    gboolean state_good = status != BLO_RUN_FAILED;
+    run->finished = status == BLO_RUN_COMPLETED;
     if (status != BLO_RUN_FAILED && !evaluate(run, TRUE, &failure))
         status = BLO_RUN_FAILED;
     if (status == BLO_RUN_FAILED) {
@@ -255,38 +316,19 @@ blo_run_status blo_run_execute(blo_run *run, GError **error)
         g_free(run->message);
         run->message = g_strdup(failure->message);
     }
-    /* Final weights before results.json, so a failed write is reported there. */
-    if (status == BLO_RUN_COMPLETED && !blo_run_save_weights(run, &failure)) {
-        status = BLO_RUN_FAILED;
+    if (status == BLO_RUN_INTERRUPTED) {
         g_free(run->message);
-        run->message = g_strdup(failure->message);
+        run->message = stop_message(run);
     }
-
-    GError *io = NULL;
-    gboolean written = TRUE;
-    if (run->out_dir) {
-        written = blo_run_write_trace(run, &io) && blo_run_write_results(run, status, &io);
-        if (written && status == BLO_RUN_INTERRUPTED)
-            written = write_checkpoint(run, &io);
-        else if (written && status == BLO_RUN_COMPLETED)
-            written = remove_checkpoint(run, &io);
-        if (written)
-            write_curves(run);
+    GError *io = run->out_dir ? write_outputs(run, &status, state_good) : NULL;
+    if (!run->out_dir && status == BLO_RUN_COMPLETED && !blo_run_save_weights(run, &failure))
+        status = BLO_RUN_FAILED;
+    if (failure && io) {
+        g_set_error(error, failure->domain, failure->code, "%s; and then: %s", failure->message, io->message);
+        g_error_free(failure);
+        g_error_free(io);
+    } else if (failure || io) {
+        g_propagate_error(error, failure ? failure : io);
     }
-    if (failure) {
-        if (io) {
-            g_set_error(error, failure->domain, failure->code, "%s; and then: %s", failure->message,
-                        io->message);
-            g_error_free(failure);
-            g_error_free(io);
-        } else {
-            g_propagate_error(error, failure);
-        }
-        return BLO_RUN_FAILED;
-    }
-    if (!written) {
-        g_propagate_error(error, io);
-        return BLO_RUN_FAILED;
-    }
-    return status;
+    return failure || io ? BLO_RUN_FAILED : status;
 }

@@ -83,7 +83,7 @@ gboolean blo_run_write_results(blo_run *run, blo_run_status status, GError **err
     blo_json_append_string(j, blo_run_status_name(status));
     g_string_append(j, ",\n");
     append_key(j, "  ", "message");
-    blo_json_append_string(j, status == BLO_RUN_FAILED ? run->message : NULL);
+    blo_json_append_string(j, status != BLO_RUN_COMPLETED ? run->message : NULL);
     g_string_append(j, ",\n");
     g_string_append_printf(j, "  \"resumed\": %s,\n", run->resumed ? "true" : "false");
     append_key(j, "  ", "warnings");

@@ -4,6 +4,7 @@
 #include "ctx_internal.h"
 #include "problem_internal.h"
 #include "core/common_params.h"
+#include "run_folder.h"
 
 #include <string.h>
 
@@ -221,9 +222,11 @@ static gboolean assemble(blo_run *run, GError **error)
     return ok;
 }
 
-blo_run *blo_run_new(blo_pipeline *pipeline, const blo_run_options *opts, GError **error)
+blo_run *blo_run_new_locked(blo_pipeline *pipeline, const blo_run_options *opts, blo_run_lock *lock,
+                            GError **error)
 {
     blo_run *run = g_new0(blo_run, 1);
+    run->lock = lock;
     run->started_us = g_get_monotonic_time();
     GDateTime *now = g_date_time_new_now_utc();
     run->started_at = g_date_time_format_iso8601(now);
@@ -240,6 +243,29 @@ blo_run *blo_run_new(blo_pipeline *pipeline, const blo_run_options *opts, GError
     if (!assemble(run, error)) {
         blo_run_free(run);
         return NULL;
+    }
+    return run;
+}
+
+/* A fresh run owns its folder: the lock, then (once it is assembled, so a
+ * pipeline that cannot start leaves the folder as it was) run.ini. */
+blo_run *blo_run_new(blo_pipeline *pipeline, const blo_run_options *opts, GError **error)
+{
+    blo_run_lock *lock = NULL;
+    if (opts->out_dir && !(lock = blo_run_folder_lock(opts->out_dir, error))) {
+        blo_pipeline_free(pipeline);
+        return NULL;
+    }
+    blo_run *run = blo_run_new_locked(pipeline, opts, lock, error);
+    if (run && run->out_dir) {
+        blo_run_identity id;
+        blo_run_identity_init(&id, run->canonical, (int64_t)blo_ctx_seed(run->ctx), blo_ctx_threads(run->ctx));
+        gboolean ok = blo_run_identity_write(run->out_dir, &id, error);
+        blo_run_identity_clear(&id);
+        if (!ok) {
+            blo_run_free(run);
+            return NULL;
+        }
     }
     return run;
 }
@@ -266,6 +292,7 @@ void blo_run_free(blo_run *run)
     g_free(run->out_dir);
     g_free(run->started_at);
     g_free(run->message);
+    blo_run_folder_unlock(run->lock);   /* last: the folder is consistent now */
     g_free(run);
 }
 

@@ -28,11 +28,17 @@ struct blo_run {
     int64_t started_us;          /* g_get_monotonic_time() at blo_run_new */
     char *started_at;            /* ISO 8601 */
     gboolean resumed;
+    gboolean finished;           /* the step loop ended (a resume only writes the outputs) */
+    struct blo_run_lock *lock;   /* run_folder.h; held while the run exists (with an out dir) */
     blo_metrics *metrics;
     GPtrArray *warnings;         /* char*: "<key>: non-finite value nan" per NaN / Inf metric */
     char *message;               /* failure message for results.json */
 };
 
+/* blo_run_new() with the folder's lock already taken (resume); the run
+ * takes the lock over (released on error). */
+blo_run   *blo_run_new_locked(blo_pipeline *pipeline, const blo_run_options *opts, struct blo_run_lock *lock,
+                              GError **error);
 /* Put the run's full state into a checkpoint / take it back (run_state.c). */
 blo_state *blo_run_save_state(blo_run *run, GError **error);
 gboolean   blo_run_load_state(blo_run *run, const blo_state *state, GError **error);

@@ -71,12 +71,17 @@ GPid host_spawn(const char *first, ...)
     return pid;
 }
 
-int host_wait(GPid pid)
+int host_wait_status(GPid pid)
 {
     int ws = 0;
     cr_assert_eq(waitpid(pid, &ws, 0), pid);
     g_spawn_close_pid(pid);
-    return exit_code(ws);
+    return ws;
+}
+
+int host_wait(GPid pid)
+{
+    return exit_code(host_wait_status(pid));
 }
 
 void host_result_clear(host_result *r)

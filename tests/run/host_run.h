@@ -18,6 +18,8 @@ host_result host_run(const char *first, ...) G_GNUC_NULL_TERMINATED;
 /* Same, started in the background; returns the pid, stdout/stderr discarded. */
 GPid        host_spawn(const char *first, ...) G_GNUC_NULL_TERMINATED;
 int         host_wait(GPid pid);
+/* The raw waitpid() status (to tell exit(143) from death by SIGTERM). */
+int         host_wait_status(GPid pid);
 void        host_result_clear(host_result *r);
 
 /* A fresh temporary folder and its recursive removal. */

@@ -40,14 +40,14 @@ Test(ctx, trace_columns_in_first_seen_order_missing_is_nan)
 Test(ctx, sigint_sets_cancellation_and_handler_resets)
 {
     blo_ctx *ctx = blo_ctx_new(1, 1, NULL);
-    blo_ctx_install_sigint_handler();
+    blo_ctx_install_stop_handlers();
     cr_assert_not(blo_ctx_cancelled(ctx));
     raise(SIGINT);
     cr_assert(blo_ctx_cancelled(ctx));
     struct sigaction now;
     sigaction(SIGINT, NULL, &now);
     cr_assert_eq(now.sa_handler, SIG_DFL, "a second Ctrl-C must kill");
-    blo_ctx_restore_sigint_handler();
+    blo_ctx_restore_stop_handlers();
     cr_assert_not(blo_ctx_cancelled(ctx));
     blo_ctx_request_cancel(ctx);
     cr_assert(blo_ctx_cancelled(ctx));

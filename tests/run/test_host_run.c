@@ -254,7 +254,7 @@ Test(host_run, bad_options_are_usage_errors)
 Test(host_run, write_failure_is_reported_and_fails_the_run)
 {
     char *out = sub("full-disk");
-    host_file_size_limit = 300;   /* trace.csv fits, results.json does not */
+    host_file_size_limit = 600;   /* run.ini and trace.csv fit, results.json does not */
     host_result r = host_run("run", OBJECTIVE, "!", SOLVER, "steps=2", "--out", out, NULL);
     host_file_size_limit = 0;
     cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.err);
