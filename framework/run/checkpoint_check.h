@@ -51,6 +51,11 @@ gboolean blo_checkpoint_check_plugins(const blo_state *s, const char *plugins, G
 gboolean blo_checkpoint_check_values(const blo_state *s, int64_t dim_x, int64_t dim_y, int64_t planned,
                                      GError **error);
 
+/* The context's trace into / out of the blo.trace.* entries (checkpoint_trace.c);
+ * the load checks sizes only (blo_checkpoint_check_values checks the rest). */
+void     blo_checkpoint_save_trace(const blo_ctx *ctx, blo_state *s);
+gboolean blo_checkpoint_load_trace(blo_ctx *ctx, const blo_state *s, GError **error);
+
 G_END_DECLS
 
 #endif
