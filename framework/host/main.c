@@ -35,7 +35,8 @@ static const char usage[] =
     "\n"
     "exit status: 0 ok, 1 run failed, 2 usage error (unknown name, bad pipeline, bad option),\n"
     "3 completed with a NaN / Inf metric (results.json \"warnings\"),\n"
-    "130 interrupted (Ctrl-C; results.json and a checkpoint for --resume are written).\n"
+    "130 / 143 / 129 stopped by SIGINT (Ctrl-C) / SIGTERM / SIGHUP (results.json and a\n"
+    "checkpoint for --resume are written; see share/doc/run-folder.md).\n"
     "plot: 2 also for a missing file or column, 1 for a malformed trace or nothing to plot.\n";
 
 /* Removes every --plugin-path DIR / --plugin-path=DIR from argv (they may

@@ -263,8 +263,21 @@ blo_state *blo_state_deserialize(const void *data, size_t len, const char *name,
         guint8 type;
         if (!read_u32(&r, &klen) || klen == 0 || (size_t)(r.end - r.p) < klen)
             return corrupt(s, name, "entry key runs past the end", error);
+        /* A NUL would cut the key short and a repeated one replace an entry
+         * silently: the file would not say what it holds. */
+        if (memchr(r.p, '\0', klen))
+            return corrupt(s, name, "an entry key contains a NUL byte", error);
         char *key = g_strndup((const char *)r.p, klen);
         r.p += klen;
+        if (blo_state_has(s, key)) {
+            char *shown = g_strescape(key, NULL);
+            char *why = g_strdup_printf("entry '%s' appears twice", shown);
+            g_free(shown);
+            g_free(key);
+            blo_state *ret = corrupt(s, name, why, error);
+            g_free(why);
+            return ret;
+        }
         gboolean ok = read_raw(&r, &type, 1) && type >= ENTRY_FLOATS && type <= ENTRY_BYTES &&
                       read_u64(&r, &dlen) && dlen <= (uint64_t)(r.end - r.p);
         if (!ok) {

@@ -170,3 +170,53 @@ Test(state, short_write_is_reported_not_silent)
     g_free(big);
     g_free(path);
 }
+
+/* A file whose digest is right but whose keys are not what they seem (found
+ * by tests/fuzz/fuzz_checkpoint.c): re-digested so only the key check stops it. */
+static GError *deserialize_with_key(const char *first, const char *second, size_t klen)
+{
+    GByteArray *b = g_byte_array_new();
+    g_byte_array_append(b, (const guint8 *)"BLOSTATE", 8);
+    uint32_t version = GUINT32_TO_LE(BLO_STATE_FORMAT_VERSION), n = GUINT32_TO_LE(2);
+    g_byte_array_append(b, (const guint8 *)&version, 4);
+    g_byte_array_append(b, (const guint8 *)&n, 4);
+    const char *keys[2] = { first, second };
+    for (int i = 0; i < 2; i++) {
+        uint32_t kl = GUINT32_TO_LE((uint32_t)(i ? klen : strlen(first)));
+        uint64_t dl = 0;
+        guint8 type = 4;
+        g_byte_array_append(b, (const guint8 *)&kl, 4);
+        g_byte_array_append(b, (const guint8 *)keys[i], i ? (guint)klen : (guint)strlen(first));
+        g_byte_array_append(b, &type, 1);
+        g_byte_array_append(b, (const guint8 *)&dl, 8);
+    }
+    guint8 digest[32];
+    gsize dn = sizeof digest;
+    GChecksum *c = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(c, b->data, b->len);
+    g_checksum_get_digest(c, digest, &dn);
+    g_checksum_free(c);
+    g_byte_array_append(b, digest, sizeof digest);
+    GError *e = NULL;
+    blo_state *s = blo_state_deserialize(b->data, b->len, "forged", &e);
+    blo_state_free(s);
+    g_byte_array_free(b, TRUE);
+    return e;
+}
+
+Test(state, key_with_a_nul_byte_is_refused)
+{
+    GError *e = deserialize_with_key("a", "b\0c", 3);
+    cr_assert_not_null(e, "a key with a NUL byte was accepted");
+    cr_assert(strstr(e->message, "NUL") != NULL, "%s", e->message);
+    g_error_free(e);
+}
+
+Test(state, repeated_key_is_refused)
+{
+    GError *e = deserialize_with_key("blo.iteration", "blo.iteration", 13);
+    cr_assert_not_null(e, "a repeated key was accepted (the second silently wins)");
+    cr_assert(strstr(e->message, "blo.iteration") != NULL && strstr(e->message, "twice") != NULL,
+              "%s", e->message);
+    g_error_free(e);
+}
