@@ -248,12 +248,14 @@ static void note_output(GError **io, GError *e)
 {
     if (!e)
         return;
-    if (!*io)
+    if (!*io) {
         *io = e;
-    else {
-        g_prefix_error(io, "%s; ", e->message);
-        g_error_free(e);
+        return;
     }
+    char *both = g_strdup_printf("%s; %s", (*io)->message, e->message);
+    g_free((*io)->message);
+    (*io)->message = both;
+    g_error_free(e);
 }
 
 /* The output files, most precious first: the final state (unless the step
@@ -270,9 +272,10 @@ static GError *write_outputs(blo_run *run, blo_run_status *status, gboolean stat
     }
     if (*status == BLO_RUN_COMPLETED && !blo_run_save_weights(run, &e))
         note_output(&io, e), e = NULL;
-    if (!blo_run_write_trace(run, &e))
+    if (blo_run_write_trace(run, &e))
+        write_curves(run);   /* drawn from trace.csv */
+    else
         note_output(&io, e), e = NULL;
-    write_curves(run);
     if (io) {
         g_prefix_error(&io, "output incomplete: ");
         char *msg = checkpointed
