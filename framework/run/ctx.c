@@ -117,10 +117,20 @@ void blo_ctx_log(blo_ctx *ctx, const char *fmt, ...)
 
 /* ---- SIGINT, SIGTERM, SIGHUP ------------------------------------------------ */
 
+/* The first stop signal records itself and puts every stop signal back to
+ * its default (sigaction is async-signal-safe), so any second one kills the
+ * process the usual way. */
 static void on_stop_signal(int sig)
 {
     if (!stop_signal)
         stop_signal = sig;
+    struct sigaction dfl;
+    memset(&dfl, 0, sizeof dfl);
+    dfl.sa_handler = SIG_DFL;
+    sigemptyset(&dfl.sa_mask);
+    for (guint i = 0; i < N_STOP_SIGNALS; i++)
+        if (previous_action[i].sa_handler != SIG_IGN)
+            sigaction(stop_signals[i], &dfl, NULL);
 }
 
 void blo_ctx_install_stop_handlers(void)
@@ -129,10 +139,15 @@ void blo_ctx_install_stop_handlers(void)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND;   /* a second signal terminates as usual */
+    sa.sa_flags = SA_RESETHAND;   /* a second signal terminates as usual (see on_stop_signal) */
     stop_signal = 0;
-    for (guint i = 0; i < N_STOP_SIGNALS; i++)
-        sigaction(stop_signals[i], &sa, stop_installed ? NULL : &previous_action[i]);
+    for (guint i = 0; i < N_STOP_SIGNALS; i++) {
+        if (!stop_installed)
+            sigaction(stop_signals[i], NULL, &previous_action[i]);
+        /* An ignored signal stays ignored: `nohup blo-host run ...` must survive SIGHUP. */
+        if (previous_action[i].sa_handler != SIG_IGN)
+            sigaction(stop_signals[i], &sa, NULL);
+    }
     stop_installed = TRUE;
 }
 

@@ -184,7 +184,6 @@ static blo_run_status step_loop(blo_run *run, GError **step_error)
     }
     char *label = g_strdup_printf("solver:%s", blo_object_component(run->solver)->name);
     blo_ctx_set_label(run->ctx, label);
-    g_free(label);
     for (;;) {
         if (planned >= 0 && run->iteration >= planned)
             break;
@@ -219,9 +218,14 @@ static blo_run_status step_loop(blo_run *run, GError **step_error)
             break;
         if (run->opts.checkpoint_every_s > 0 &&
             run->solver_s - last_checkpoint >= run->opts.checkpoint_every_s) {
-            if (!write_checkpoint(run, step_error)) {
-                status = BLO_RUN_FAILED;
-                break;
+            /* A full disk now may have room later: keep stepping (the
+             * final checkpoint and results.json report it if it stays full). */
+            GError *e = NULL;
+            if (!write_checkpoint(run, &e)) {
+                blo_ctx_set_label(run->ctx, NULL);   /* the framework's warning, not the solver's */
+                blo_ctx_log(run->ctx, "warning: periodic checkpoint not written: %s", e->message);
+                blo_ctx_set_label(run->ctx, label);
+                g_error_free(e);
             }
             last_checkpoint = run->solver_s;
         }
@@ -229,6 +233,7 @@ static blo_run_status step_loop(blo_run *run, GError **step_error)
     blo_progress_update(&pr, run->ctx, run->iteration, planned, TRUE);
     blo_progress_finish(&pr, run->ctx);
     blo_ctx_set_label(run->ctx, NULL);
+    g_free(label);
     return status;
 }
 

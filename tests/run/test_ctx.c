@@ -53,3 +53,38 @@ Test(ctx, sigint_sets_cancellation_and_handler_resets)
     cr_assert(blo_ctx_cancelled(ctx));
     blo_ctx_free(ctx);
 }
+
+Test(ctx, sigterm_and_sighup_stop_like_sigint_with_their_exit_codes)
+{
+    const int sigs[2] = { SIGTERM, SIGHUP };
+    for (int i = 0; i < 2; i++) {
+        blo_ctx *ctx = blo_ctx_new(1, 1, NULL);
+        blo_ctx_install_stop_handlers();
+        raise(sigs[i]);
+        cr_assert(blo_ctx_cancelled(ctx), "signal %d did not stop the run", sigs[i]);
+        cr_assert_eq(blo_ctx_stop_signal(), sigs[i]);
+        cr_assert_eq(blo_ctx_stop_exit_code(), 128 + sigs[i]);
+        struct sigaction now;
+        sigaction(SIGINT, NULL, &now);
+        cr_assert_eq(now.sa_handler, SIG_DFL, "after one stop signal any second one must kill");
+        blo_ctx_restore_stop_handlers();
+        cr_assert_not(blo_ctx_cancelled(ctx));
+        blo_ctx_free(ctx);
+    }
+}
+
+Test(ctx, an_ignored_sighup_stays_ignored_under_nohup)
+{
+    signal(SIGHUP, SIG_IGN);
+    blo_ctx *ctx = blo_ctx_new(1, 1, NULL);
+    blo_ctx_install_stop_handlers();
+    struct sigaction now;
+    sigaction(SIGHUP, NULL, &now);
+    cr_assert_eq(now.sa_handler, SIG_IGN, "nohup's SIG_IGN was replaced");
+    raise(SIGHUP);
+    cr_assert_not(blo_ctx_cancelled(ctx));
+    blo_ctx_restore_stop_handlers();
+    sigaction(SIGHUP, NULL, &now);
+    cr_assert_eq(now.sa_handler, SIG_IGN);
+    blo_ctx_free(ctx);
+}

@@ -141,3 +141,19 @@ Test(durable, sighup_ends_the_run_like_ctrl_c)
 {
     stop_then_resume(SIGHUP, "SIGHUP");
 }
+
+Test(durable, a_periodic_checkpoint_that_cannot_be_written_does_not_stop_the_run)
+{
+    char *out = durable_path(dir, "periodic");
+    /* 600 bytes: run.ini and the 3-row trace.csv fit, no checkpoint (~1.1 KB) does. */
+    host_file_size_limit = 600;
+    host_result r = host_run("run", DURABLE_OBJECTIVE, "!", DURABLE_SOLVER, "steps=3", "--no-progress",
+                             "--out", out, NULL);
+    host_file_size_limit = 0;
+    cr_assert(strstr(r.err, "periodic checkpoint not written") != NULL, "%s", r.err);
+    char *trace = durable_path(out, "trace.csv");
+    cr_assert_eq(count_lines(trace), 4, "all 3 steps ran: %s", r.err);
+    g_free(trace);
+    host_result_clear(&r);
+    g_free(out);
+}
