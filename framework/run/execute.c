@@ -287,6 +287,8 @@ static GError *write_outputs(blo_run *run, blo_run_status *status, gboolean stat
             ? g_strdup_printf("%s; the final state is in %s: blo-host run --resume %s writes the rest",
                               io->message, BLO_CHECKPOINT_FILE, run->out_dir)
             : g_strdup(io->message);
+        g_free(io->message);   /* stderr says what results.json says */
+        io->message = g_strdup(msg);
         g_free(run->message);
         run->message = *status == BLO_RUN_FAILED && run->message
             ? g_strdup_printf("%s; and then: %s", run->message, msg) : g_strdup(msg);
