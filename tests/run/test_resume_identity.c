@@ -182,3 +182,49 @@ Test(resume_identity, forged_negative_solver_time_is_refused)
 {
     expect_refused(solver_s_negative, "blo.solver_s");
 }
+
+static void version_other(blo_state *s) { blo_state_put_bytes(s, "blo.version", "0.0.9", 5); }
+static void plugin_other(blo_state *s)
+{
+    const char *list = "run-fixture 0.0.0\ntoy-problems 1.0.0\n";
+    blo_state_put_bytes(s, "blo.plugins", list, strlen(list));
+}
+static void pipeline_edited(blo_state *s)
+{
+    size_t len = 0;
+    const char *text = blo_state_peek(s, "blo.pipeline", &len);
+    char *edited = g_strndup(text, len);
+    char *at = strstr(edited, "steps=30");
+    cr_assert_not_null(at);
+    at[6] = '9';   /* steps=90, the digest left as it was */
+    blo_state_put_bytes(s, "blo.pipeline", edited, len);
+    g_free(edited);
+}
+
+Test(resume_identity, checkpoint_of_another_blo_version_is_refused)
+{
+    expect_refused(version_other, "written by blo 0.0.9");
+}
+
+Test(resume_identity, checkpoint_of_another_plugin_version_is_refused)
+{
+    expect_refused(plugin_other, "run-fixture 0.0.0");
+}
+
+Test(resume_identity, pipeline_edited_without_its_digest_is_refused)
+{
+    expect_refused(pipeline_edited, "does not match its digest");
+}
+
+Test(resume_identity, folder_without_run_ini_is_refused)
+{
+    char *out = interrupted("n", "steps=30", "1", "sleep_ms=0");
+    char *ini = durable_path(out, "run.ini");
+    cr_assert_eq(g_unlink(ini), 0);
+    host_result r = host_run("run", "--resume", out, "--no-progress", NULL);
+    cr_assert_eq(r.status, 1, "exit %d: %s", r.status, r.err);
+    cr_assert(strstr(r.err, ini) != NULL && strstr(r.err, "missing") != NULL, "%s", r.err);
+    host_result_clear(&r);
+    g_free(ini);
+    g_free(out);
+}
