@@ -23,16 +23,22 @@ static void run(int threads, const float *a, float *b, float *loss, float *grad)
     blo_graph_free(g);
 }
 
-Test(threads, same_results_with_1_and_2_threads)
+static void alloc_inputs(uint64_t seed, float **a, float **b, float **g1, float **g2)
 {
     blo_rng r;
-    blo_rng_seed(&r, 77);
-    float *a = g_new(float, N * K), *b = g_new(float, K * M);
-    float *g1 = g_new(float, K * M), *g2 = g_new(float, K * M), l1, l2;
+    blo_rng_seed(&r, seed);
+    *a = g_new(float, N * K), *b = g_new(float, K * M);
+    *g1 = g_new(float, K * M), *g2 = g_new(float, K * M);
     for (int i = 0; i < N * K; i++)
-        a[i] = blo_rng_normal(&r) * 0.1f;
+        (*a)[i] = blo_rng_normal(&r) * 0.1f;
     for (int i = 0; i < K * M; i++)
-        b[i] = blo_rng_normal(&r) * 0.1f;
+        (*b)[i] = blo_rng_normal(&r) * 0.1f;
+}
+
+Test(threads, same_results_with_1_and_2_threads)
+{
+    float *a, *b, *g1, *g2, l1, l2;
+    alloc_inputs(77, &a, &b, &g1, &g2);
     run(1, a, b, &l1, g1);
     run(2, a, b, &l2, g2);
     cr_expect_eq(l1, l2, "loss %.9g vs %.9g", l1, l2);
@@ -58,14 +64,8 @@ Test(threads, busy_machine_keeps_small_regions_serial)
 
 Test(threads, same_results_quiet_and_busy)
 {
-    blo_rng r;
-    blo_rng_seed(&r, 78);
-    float *a = g_new(float, N * K), *b = g_new(float, K * M);
-    float *g1 = g_new(float, K * M), *g2 = g_new(float, K * M), l1, l2;
-    for (int i = 0; i < N * K; i++)
-        a[i] = blo_rng_normal(&r) * 0.1f;
-    for (int i = 0; i < K * M; i++)
-        b[i] = blo_rng_normal(&r) * 0.1f;
+    float *a, *b, *g1, *g2, l1, l2;
+    alloc_inputs(78, &a, &b, &g1, &g2);
     blo__machine_busy_force(0);
     run(2, a, b, &l1, g1);
     blo__machine_busy_force(1);
