@@ -55,7 +55,7 @@ void blo__sgemm(gboolean ta, gboolean tb, int64_t M, int64_t N, int64_t K, float
     if (toggle)
         openblas_set_num_threads(1);
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) if (tiles > 1)
+#pragma omp parallel for schedule(dynamic, 1) if (tiles > 1 && blo__par_ok(work, 2.0 * TILE_FLOPS))
 #endif
     for (int64_t t = 0; t < tiles; t++) {
         int64_t lo = t * step, len = MIN(dim, lo + step) - lo;

@@ -287,7 +287,7 @@ static void skinny_nt(int64_t M, int64_t N, int64_t K, float alpha, const float 
     nt_rows_fn rows = nt_rows_kernel();
     int64_t blocks = (M + NT_BLOCK - 1) / NT_BLOCK;
 #ifdef _OPENMP
-#pragma omp parallel for schedule(static) if (M * N * K >= SKINNY_PARALLEL_WORK && !omp_in_parallel())
+#pragma omp parallel for schedule(static) if (blo__par_ok((double)(M * N * K), SKINNY_PARALLEL_WORK) && !omp_in_parallel())
 #endif
     for (int64_t b = 0; b < blocks; b++)
         rows(b * NT_BLOCK, MIN(M, (b + 1) * NT_BLOCK), N, K, alpha, A, lda, B, ldb, beta, C, ldc);
@@ -300,7 +300,7 @@ static void skinny_tn(int64_t M, int64_t N, int64_t K, float alpha, const float 
     tn_strip_fn strip = tn_strip_kernel();
     int64_t parts = (N + TN_PART - 1) / TN_PART;
 #ifdef _OPENMP
-#pragma omp parallel if (M * N * K >= SKINNY_PARALLEL_WORK && !omp_in_parallel())
+#pragma omp parallel if (blo__par_ok((double)(M * N * K), SKINNY_PARALLEL_WORK) && !omp_in_parallel())
 #endif
     {
         /* Each thread owns a contiguous range of parts (no barriers); k runs

@@ -217,15 +217,23 @@ gboolean blo__sgemm_skinny(gboolean ta, gboolean tb, int64_t M, int64_t N, int64
 void blo__sgemm_skinny_force_portable(gboolean on);
 
 /* ---- parallel loops -------------------------------------------------------- */
+/* Whether a region of `work` units (items, multiply-adds) goes parallel:
+ * work >= quiet_min on a quiet machine, much more while the cores are shared
+ * (parallel_policy.c).  Changes thread counts only, never results. */
+gboolean blo__par_ok(double work, double quiet_min);
+gboolean blo__machine_busy(void);
+/* Tests: -1 measures the machine again, 0 forces quiet, 1 forces busy. */
+void blo__machine_busy_force(int state);
+
 /* Loops of fewer than BLO__PAR_MIN items stay on one thread. */
 #define BLO__PAR_MIN 131072
 #ifdef _OPENMP
 #define BLO__PRAGMA(x) _Pragma(#x)
-#define BLO__PAR_FOR(n) BLO__PRAGMA(omp parallel for schedule(static) if ((n) >= 131072))
+#define BLO__PAR_FOR(n) BLO__PRAGMA(omp parallel for schedule(static) if (blo__par_ok((double)(n), 131072.0)))
 /* Loops calling exp/log per item (softmax, cross-entropy) pay off on two
  * threads from 8192 items: measured, 5000x10 logits spent ~5 ms of a 25 ms
  * hyper-cleaning iteration on one thread. */
-#define BLO__PAR_FOR_COSTLY(n) BLO__PRAGMA(omp parallel for schedule(static) if ((n) >= 8192))
+#define BLO__PAR_FOR_COSTLY(n) BLO__PRAGMA(omp parallel for schedule(static) if (blo__par_ok((double)(n), 8192.0)))
 #else
 #define BLO__PAR_FOR(n)
 #define BLO__PAR_FOR_COSTLY(n)

@@ -30,6 +30,9 @@ def best_ms(fn, min_time=1.0, min_reps=5):
         t0 = time.perf_counter()
         fn()
         times.append((time.perf_counter() - t0) * 1e3)
+    # BLO_BENCH_STAT=median: what a user sees on a shared machine (bench_common.c does the same)
+    if os.environ.get("BLO_BENCH_STAT") == "median":
+        return sorted(times)[len(times) // 2]
     return min(times)
 
 
